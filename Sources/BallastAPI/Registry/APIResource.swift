@@ -92,7 +92,15 @@ public protocol APIResource: KubernetesObject {
     func tableCells(now: Date) -> [JSONValue]
 
     /// The fields a field selector may name, beyond metadata.name and metadata.namespace.
+    /// Every supported field is present, with "" where the object leaves it unset.
     var selectableFields: [String: String] { get }
+
+    /// Whether the spec changed (which bumps metadata.generation); nil for kinds without one.
+    func specDiffers(from old: Self) -> Bool?
+
+    /// How long a deletion waits before the object goes (pods on a node wait for their
+    /// containers to stop); nil deletes at once. `requested` is DeleteOptions.gracePeriodSeconds.
+    func deletionGracePeriod(requested: Int64?) -> Int64?
 }
 
 extension APIResource {
@@ -110,6 +118,12 @@ extension APIResource {
     public static var tableColumns: [TableColumn] { [TableColumn.age] }
     public func tableCells(now: Date) -> [JSONValue] { [.string(name), .string(HumanDuration.since(metadata.creationTimestamp, now: now))] }
     public var selectableFields: [String: String] { [:] }
+    public func specDiffers(from old: Self) -> Bool? { nil }
+    public func deletionGracePeriod(requested: Int64?) -> Int64? { nil }
+}
+
+extension APIResource where Self: HasSpec {
+    public func specDiffers(from old: Self) -> Bool? { spec != old.spec }
 }
 
 extension APIResource where Self: HasStatus {
