@@ -92,6 +92,11 @@ public struct ListResult: Sendable {
     /// Items sorted by namespace, then name.
     public var items: [StoredObject]
     public var revision: Int64
+
+    public init(items: [StoredObject], revision: Int64) {
+        self.items = items
+        self.revision = revision
+    }
 }
 
 /// A stream of changes; ends with `StoreError.watcherTooSlow` if the consumer lags, or

@@ -1,0 +1,109 @@
+import BallastAPI
+public import BallastStore
+import Foundation
+import Hummingbird
+public import Logging
+public import ServiceLifecycle
+
+/// Where and how the API server runs.
+public struct ServerConfiguration: Sendable {
+    public var dataDir: String
+    public var host: String
+    public var port: Int
+    /// Names and addresses the serving certificate must cover, beyond localhost.
+    public var extraSANs: [String]
+
+    public init(dataDir: String, host: String = "127.0.0.1", port: Int = 6443, extraSANs: [String] = []) {
+        self.dataDir = dataDir
+        self.host = host
+        self.port = port
+        self.extraSANs = extraSANs
+    }
+
+    public var storePath: String { dataDir + "/state.db" }
+    public var tokensPath: String { dataDir + "/tokens.csv" }
+    public var kubeconfigPath: String { dataDir + "/kubeconfig.yaml" }
+}
+
+/// The control plane's API server: the store, the handler every request goes through, and
+/// the HTTPS listener. Built once; `service()` runs it until shutdown.
+public final class APIServer: Sendable {
+    public let configuration: ServerConfiguration
+    public let store: SQLiteStore
+    public let handler: APIHandler
+    public let certificates: ClusterCertificates
+    /// The identity in-process controllers act as.
+    public let loopbackUser = UserInfo(name: "system:apiserver", uid: "loopback", groups: ["system:masters"])
+    private let logger: Logger
+
+    /// Opens (or initialises) the data directory: store, CA and certificates, tokens and
+    /// the admin kubeconfig.
+    public init(configuration: ServerConfiguration, admission extraAdmission: [any AdmissionPlugin] = [],
+                logger: Logger = Logger(label: "ballast.apiserver")) throws {
+        self.configuration = configuration
+        self.logger = logger
+        try FileManager.default.createDirectory(atPath: configuration.dataDir, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        let registry = ResourceRegistry(BuiltinResources.endpoints)
+        store = try SQLiteStore(path: configuration.storePath, indexer: { resource, data in
+            registry.index(resource: resource, data: data)
+        })
+        let hosts = [configuration.host] + configuration.extraSANs + [ProcessInfo.processInfo.hostName]
+        certificates = try ClusterCertificates.loadOrCreate(dataDir: configuration.dataDir,
+                                                            hosts: hosts.filter { !$0.isEmpty && $0 != "0.0.0.0" && $0 != "::" })
+        if TokenAuthenticator.read(configuration.tokensPath).first(where: { $0.user.isAdmin }) == nil {
+            try TokenAuthenticator.append(.init(token: TokenAuthenticator.newToken(),
+                                                user: UserInfo(name: "admin", uid: "admin", groups: ["system:masters"])),
+                                          to: configuration.tokensPath)
+        }
+        let context = ServerContext(store: store, registry: registry, admission: [NamespaceLifecycle()] + extraAdmission,
+                                    subresources: [:], logger: logger)
+        let address = "\(configuration.host == "0.0.0.0" ? "127.0.0.1" : configuration.host):\(configuration.port)"
+        handler = APIHandler(context: context, discovery: Discovery(registry: registry, extraSubresources: []),
+                             authenticator: TokenAuthenticator(path: configuration.tokensPath), serverAddress: address, metrics: nil)
+    }
+
+    /// The admin token from the tokens file.
+    public var adminToken: String? {
+        TokenAuthenticator.read(configuration.tokensPath).first { $0.user.isAdmin }?.token
+    }
+
+    /// Writes the admin kubeconfig for the given URL and returns its path.
+    @discardableResult
+    public func writeKubeconfig(port: Int) throws -> String {
+        let host = configuration.host == "0.0.0.0" || configuration.host.isEmpty ? "127.0.0.1" : configuration.host
+        let url = host.contains(":") ? "https://[\(host)]:\(port)" : "https://\(host):\(port)"
+        let text = Kubeconfig.render(server: url, caPEM: certificates.caCertificatePEM, token: adminToken ?? "")
+        try ClusterCertificates.write(text, to: configuration.kubeconfigPath, mode: 0o600)
+        return configuration.kubeconfigPath
+    }
+
+    /// Creates the namespaces every cluster has, if missing.
+    public func bootstrap() async {
+        for name in ["default", "kube-system", "kube-public", "kube-node-lease"] {
+            let body = Array(#"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"\#(name)"}}"#.utf8)
+            _ = await handler.handle(APIRequest(method: "POST", path: "/api/v1/namespaces", headers: ["content-type": "application/json"],
+                                                body: body, user: loopbackUser))
+        }
+    }
+
+    /// A service that serves HTTPS until shutdown, then closes the store. `onRunning`
+    /// receives the bound port (useful with port 0).
+    public func service(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> any Service {
+        let app = try HTTPSServer.makeApplication(handler: handler, host: configuration.host, port: configuration.port,
+                                                  certificates: certificates, onRunning: onRunning)
+        return StoreClosingService(app: app, store: store)
+    }
+}
+
+/// Runs the HTTPS application and closes the store after it stops, so every answered
+/// write is already durable and no later one is accepted.
+struct StoreClosingService<App: ApplicationProtocol>: Service {
+    let app: App
+    let store: SQLiteStore
+
+    func run() async throws {
+        defer { store.close() }
+        try await app.run()
+    }
+}

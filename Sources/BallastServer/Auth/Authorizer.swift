@@ -1,0 +1,31 @@
+/// Decides whether an authenticated user may make a request.
+///
+/// Administrators (group system:masters) may do anything. Node agents (group
+/// system:nodes, user system:node:NAME) may read what a kubelet reads and write only their
+/// own Node, Lease and the pods bound to them, as Kubernetes' Node authorizer allows.
+struct Authorizer: Sendable {
+    func allows(_ user: UserInfo, method: String, target: RequestTarget) -> Bool {
+        if user.isAdmin { return true }
+        guard let node = user.nodeName else { return false }
+        guard case .resource(let path) = target else { return true }
+        let reading = method == "GET"
+        switch (path.group, path.resource) {
+        case ("", "nodes"):
+            return reading || path.name == node || (method == "POST" && path.name == nil)
+        case ("coordination.k8s.io", "leases"):
+            return path.namespace == "kube-node-lease" && (path.name == node || (method == "POST" && path.name == nil) || reading)
+        case ("", "pods"):
+            // Pod writes are checked against spec.nodeName by NodeRestriction admission.
+            return true
+        case ("", "events"):
+            return reading || method == "POST" || method == "PATCH"
+        case ("storage.k8s.io", "csistoragecapacities"):
+            return true
+        case ("", "secrets"), ("", "configmaps"), ("", "persistentvolumeclaims"), ("", "persistentvolumes"),
+            ("", "namespaces"), ("", "services"), ("", "endpoints"), ("storage.k8s.io", _):
+            return reading
+        default:
+            return reading
+        }
+    }
+}
