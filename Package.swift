@@ -64,6 +64,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict),
+        .target(name: "BallastTesting", swiftSettings: strict),
         .executableTarget(
             name: "ballast",
             dependencies: [

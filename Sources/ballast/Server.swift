@@ -39,7 +39,8 @@ extension Ballast {
                 do {
                     let path = try server.writeKubeconfig(port: port)
                     logger.info("serving", metadata: ["address": "\(address.host):\(port)", "kubeconfig": "\(path)"])
-                    print(path)
+                    // Unbuffered, so a parent reading our stdout sees it at once.
+                    FileHandle.standardOutput.write(Data((path + "\n").utf8))
                 } catch {
                     logger.error("cannot write the kubeconfig: \(error)")
                 }

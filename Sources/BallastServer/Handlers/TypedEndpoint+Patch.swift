@@ -42,18 +42,20 @@ extension TypedEndpoint {
             let patched: JSONValue
             switch kind {
             case .merge:
+                guard case .object = patch else { throw APIError.badRequest("a merge patch must be a JSON object") }
                 patched = MergePatch.apply(patch, to: live)
             case .json:
                 do {
                     patched = try JSONPatch.apply(patch, to: live)
                 } catch {
-                    throw APIError.unprocessable(error.description)
+                    throw FieldManagement.apiError(error, resource: T.resource, name: key.name)
                 }
             case .strategic:
+                guard case .object = patch else { throw APIError.badRequest("a strategic merge patch must be a JSON object") }
                 do {
                     patched = try StrategicMergePatch.apply(patch, to: live)
                 } catch {
-                    throw APIError.unprocessable(error.description)
+                    throw FieldManagement.apiError(error, resource: T.resource, name: key.name)
                 }
             case .apply:
                 let result = try FieldManagement.apply(config: patch, live: live, manager: manager, force: request.query["force"] == "true",

@@ -32,6 +32,8 @@ extension TypedEndpoint {
                     }
                 } catch let failure as APIError {
                     throw failure
+                } catch let failure as PatchError {
+                    throw FieldManagement.apiError(failure, resource: T.resource, name: key.name)
                 } catch {
                     throw APIError.unprocessable("\(error)")
                 }

@@ -1,0 +1,92 @@
+import Foundation
+
+/// A real `ballast server` process on a free loopback port with its own data directory,
+/// for end-to-end tests. Stopped (and its directory removed) by `stop()` or on deinit.
+public final class ServerProcess: @unchecked Sendable {
+    // Mutated only by the test that owns it.
+    public let dataDir: String
+    public private(set) var kubeconfig: String = ""
+    public private(set) var port: Int = 0
+    private var process: Process?
+    private let keepData: Bool
+
+    /// Starts a server; waits until it serves. Reuse `dataDir` to restart on the same state.
+    public init(dataDir: String? = nil, keepData: Bool = false) throws {
+        self.dataDir = dataDir ?? TemporaryDirectory.make(prefix: "ballast-server")
+        self.keepData = keepData || dataDir != nil
+        try start()
+    }
+
+    /// Starts (or restarts) the server process on the same data directory and port.
+    public func start() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try BallastBinary.path)
+        process.arguments = ["server", "--data-dir", dataDir, "--listen", "127.0.0.1:\(port)"]
+        let out = Pipe()
+        process.standardOutput = out
+        let log = dataDir + "/server-test.log"
+        try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        try process.run()
+        self.process = process
+        // The server prints the kubeconfig path once it listens.
+        let reader = out.fileHandleForReading
+        var buffer = Data()
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let chunk = reader.availableData
+            if chunk.isEmpty {
+                if !process.isRunning { break }
+                continue
+            }
+            buffer += chunk
+            if let text = String(data: buffer, encoding: .utf8), let line = text.split(separator: "\n").first(where: { $0.hasSuffix("kubeconfig.yaml") }) {
+                kubeconfig = String(line)
+                break
+            }
+        }
+        guard !kubeconfig.isEmpty else {
+            let tail = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            throw TestEnvironmentError("ballast server did not start:\n\(tail.suffix(3000))")
+        }
+        let text = try String(contentsOfFile: kubeconfig, encoding: .utf8)
+        if let range = text.range(of: "server: https://127.0.0.1:"), let end = text[range.upperBound...].firstIndex(of: "\n") {
+            port = Int(text[range.upperBound..<end]) ?? 0
+        }
+        // Keep draining stdout so the server never blocks on a full pipe.
+        Thread.detachNewThread { _ = reader.readDataToEndOfFile() }
+    }
+
+    public var pid: Int32 { process?.processIdentifier ?? 0 }
+
+    /// SIGTERM and wait: a clean shutdown.
+    public func stop() {
+        guard let process, process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    /// SIGKILL: a crash.
+    public func kill() {
+        guard let process, process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    public var log: String { (try? String(contentsOfFile: dataDir + "/server-test.log", encoding: .utf8)) ?? "" }
+
+    deinit {
+        stop()
+        if !keepData { try? FileManager.default.removeItem(atPath: dataDir) }
+    }
+}
+
+/// Unique scratch directories under the system temporary directory.
+public enum TemporaryDirectory {
+    public static func make(prefix: String) -> String {
+        let path = NSTemporaryDirectory() + "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+}
