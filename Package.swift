@@ -29,6 +29,11 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // liblvm2-dev ships no .pc file: only /usr/include/lvm2cmd.h and liblvm2cmd.so.
+        .systemLibrary(name: "CLVM", providers: [.apt(["liblvm2-dev"])]),
+        .systemLibrary(name: "CBlkid", pkgConfig: "blkid", providers: [.apt(["libblkid-dev"])]),
+        .systemLibrary(name: "CNFS", pkgConfig: "libnfs", providers: [.apt(["libnfs-dev"])]),
+        .systemLibrary(name: "CFuse3", pkgConfig: "fuse3", providers: [.apt(["libfuse3-dev"])]),
 
         .target(name: "BallastAPI", swiftSettings: strict),
         .target(
@@ -64,6 +69,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict),
+        .target(name: "BallastStorage", dependencies: ["BallastAPI", "CLVM", "CBlkid", "CNFS"], swiftSettings: strict),
         .target(name: "BallastTesting", swiftSettings: strict),
         .executableTarget(
             name: "ballast",
