@@ -81,5 +81,7 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
+
+        .testTarget(name: "BallastStoreTests", dependencies: ["BallastStore"], swiftSettings: strict),
     ]
 )
