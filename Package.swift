@@ -69,12 +69,16 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict),
+        .target(
+            name: "BallastControllers",
+            dependencies: ["BallastAPI", "BallastClient", "BallastStorage", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
         .target(name: "BallastStorage", dependencies: ["BallastAPI", "CLVM", "CBlkid", "CNFS"], swiftSettings: strict),
         .target(name: "BallastTesting", swiftSettings: strict),
         .executableTarget(
             name: "ballast",
             dependencies: [
-                "BallastAPI", "BallastStore", "BallastServer", "BallastClient",
+                "BallastAPI", "BallastStore", "BallastServer", "BallastClient", "BallastControllers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

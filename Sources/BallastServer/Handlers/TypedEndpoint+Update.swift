@@ -52,6 +52,11 @@ extension TypedEndpoint {
     func commitUpdate(_ input: T, old: T, stored: StoredObject, subresource: String?, manager: String,
                       managedFields: [ManagedFieldsEntry]?, request: APIRequest,
                       server: ServerContext) async throws(UpdateFailure) -> (Int, [UInt8]) {
+        // A uid in the body is a precondition: the write is for that object, not a newer
+        // one that reuses its name.
+        if let uid = input.metadata.uid, !uid.isEmpty, uid != old.uid {
+            throw .api(APIError.conflict(T.resource, name: old.name, reason: "Precondition failed: UID in precondition: \(uid), UID in object meta: \(old.uid)"))
+        }
         var object = input
         object.metadata.name = old.metadata.name
         object.metadata.namespace = old.metadata.namespace
