@@ -87,5 +87,6 @@ let package = Package(
             swiftSettings: strict),
 
         .testTarget(name: "BallastStoreTests", dependencies: ["BallastStore"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["BallastAPI", "BallastClient", "BallastTesting"], swiftSettings: strict),
     ]
 )

@@ -28,7 +28,8 @@ public final class HTTPSTransport: ClientTransport {
     }
 
     deinit {
-        try? client.syncShutdown()
+        // Not syncShutdown: deinit may run on an event loop thread, where it would deadlock.
+        _ = client.shutdown()
     }
 
     private func makeRequest(_ request: ClientRequest) -> HTTPClientRequest {
