@@ -14,7 +14,6 @@ import Testing
                      "daemonset.yaml", "job-pi.yaml", "cronjob.yaml", "service-nginx.yaml"] {
             try kubectl.ok("apply", "-f", Examples.path(name))
         }
-        try kubectl.ok("create", "namespace", "team-a", "--dry-run=client", "-o", "yaml")
         try kubectl.ok("apply", "-f", "-", input: """
             apiVersion: v1
             kind: Namespace
@@ -219,7 +218,6 @@ import Testing
         process.standardOutput = out
         try process.run()
         usleep(1_500_000)
-        try kubectl.ok("create", "configmap", "watched", "--from-literal=a=b", "--dry-run=client", "-o", "yaml")
         try kubectl.ok("apply", "-f", "-", input: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: watched}\ndata: {a: b}\n")
         try kubectl.ok("label", "cm", "watched", "x=y")
         try kubectl.ok("delete", "cm", "watched")
