@@ -88,7 +88,12 @@ public protocol APIResource: KubernetesObject {
     /// The Table columns after Name; `tableCells` returns one cell per column, Name first.
     static var tableColumns: [TableColumn] { get }
 
-    /// One Table row: Name first, then one cell per `tableColumns` entry.
+    /// Every Table column in the order Kubernetes prints them: Name then `tableColumns` for
+    /// most kinds. Events are the exception (Name is their last, wide-only column), so the
+    /// server builds Tables from this list, never from `tableColumns` alone.
+    static var allTableColumns: [TableColumn] { get }
+
+    /// One Table row: one cell per `allTableColumns` entry (Name first for most kinds).
     func tableCells(now: Date) -> [JSONValue]
 
     /// The fields a field selector may name, beyond metadata.name and metadata.namespace.
@@ -116,6 +121,7 @@ extension APIResource {
         self.metadata = status.metadata
     }
     public static var tableColumns: [TableColumn] { [TableColumn.age] }
+    public static var allTableColumns: [TableColumn] { [TableColumn.name] + tableColumns }
     public func tableCells(now: Date) -> [JSONValue] { [.string(name), .string(HumanDuration.since(metadata.creationTimestamp, now: now))] }
     public var selectableFields: [String: String] { [:] }
     public func specDiffers(from old: Self) -> Bool? { nil }

@@ -68,9 +68,13 @@ public struct NodeSelectorRequirement: Codable, Sendable, Equatable, Hashable {
         case "Gt", "Lt":
             if count != 1 { errors.append(.required(field.child("values"), "must be specified single value when `operator` is 'Lt' or 'Gt'")) }
         default:
-            errors.append(.notSupported(field.child("operator"), self.operator, NodeSelectorRequirement.operators))
+            errors.append(.invalid(field.child("operator"), self.operator, "not a valid selector operator"))
         }
         errors += NameRules.qualifiedName(key).map { FieldError.invalid(field.child("key"), key, $0) }
+        // Values are label values, whatever the operator (ValidateNodeSelectorRequirement).
+        for (index, value) in (values ?? []).enumerated() {
+            errors += NameRules.labelValue(value).map { FieldError.invalid(field.child("values").index(index), value, $0) }
+        }
         return errors
     }
 }
