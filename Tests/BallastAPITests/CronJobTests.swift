@@ -4,12 +4,12 @@ import Testing
 /// CronJobs: the template is validated as a Pod template under its long path, schedules
 /// and zones are checked, and the printer.
 struct CronJobTests {
-    static func hello() throws -> CronJob { prepareNew(try decodeObject(CronJob.self, ExampleManifests.cronJob)) }
+    static func hello() throws -> CronJob { preparedForCreate(try decodeManifest(CronJob.self, WorkloadManifests.cronJob)) }
 
     @Test func capitalisedContainerNameIsRefusedAtItsFullPath() throws {
-        var cronJob = try decodeObject(CronJob.self, ExampleManifests.cronJob)
+        var cronJob = try decodeManifest(CronJob.self, WorkloadManifests.cronJob)
         cronJob.spec?.jobTemplate?.spec?.template?.spec?.containers?[0].name = "Hello"
-        let errors = prepareNew(cronJob).validate()
+        let errors = preparedForCreate(cronJob).validate()
         #expect(errors.count == 1)
         let error = try #require(errors.first)
         #expect(error.field == "spec.jobTemplate.spec.template.spec.containers[0].name")
@@ -63,11 +63,11 @@ struct CronJobTests {
 
     @Test func table() throws {
         var cronJob = try Self.hello()
-        cronJob.metadata.creationTimestamp = ago(3600 * 5)
-        #expect(cronJob.tableCells(now: testNow) == ["hello", "*/1 * * * *", "<none>", "False", 0, "<none>", "5h", "hello", "busybox", "<none>"])
+        cronJob.metadata.creationTimestamp = secondsAgo(3600 * 5)
+        #expect(cronJob.tableCells(now: tableNow) == ["hello", "*/1 * * * *", "<none>", "False", 0, "<none>", "5h", "hello", "busybox", "<none>"])
         cronJob.spec?.timeZone = "Europe/Berlin"
-        cronJob.status = CronJobStatus(active: [ObjectReference(kind: "Job", name: "hello-29000000")], lastScheduleTime: ago(42))
-        #expect(cronJob.tableCells(now: testNow)[2...5] == ["Europe/Berlin", "False", 1, "42s"])
+        cronJob.status = CronJobStatus(active: [ObjectReference(kind: "Job", name: "hello-29000000")], lastScheduleTime: secondsAgo(42))
+        #expect(cronJob.tableCells(now: tableNow)[2...5] == ["Europe/Berlin", "False", 1, "42s"])
         #expect(CronJob.tableColumns.map(\.name) == ["Schedule", "Timezone", "Suspend", "Active", "Last Schedule", "Age", "Containers", "Images", "Selector"])
     }
 }

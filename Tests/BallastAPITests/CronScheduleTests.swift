@@ -43,7 +43,7 @@ struct CronScheduleTests {
     func nextActivation(_ test: Case) throws {
         let schedule = try CronSchedule(parsing: test.schedule)
         let zone = try #require(TimeZone(identifier: test.zone))
-        #expect(schedule.next(after: instant(test.after), in: zone) == instant(test.next))
+        #expect(schedule.next(after: rfc3339(test.after), in: zone) == rfc3339(test.next))
     }
 
     @Test(arguments: [
@@ -70,7 +70,7 @@ struct CronScheduleTests {
 
     @Test func namesAndListsParse() throws {
         let schedule = try CronSchedule(parsing: "0,30 8-18/2 * jan,jul sun")
-        #expect(schedule.next(after: instant("2024-01-01T00:00:00Z"), in: Self.utc) == instant("2024-01-07T08:00:00Z"))
+        #expect(schedule.next(after: rfc3339("2024-01-01T00:00:00Z"), in: Self.utc) == rfc3339("2024-01-07T08:00:00Z"))
         #expect(schedule.description == "0,30 8-18/2 * jan,jul sun")
     }
 }

@@ -3,7 +3,7 @@ import Testing
 
 /// DaemonSets: update strategy rules, the printer.
 struct DaemonSetTests {
-    static func exporter() throws -> DaemonSet { prepareNew(try decodeObject(DaemonSet.self, ExampleManifests.daemonSet)) }
+    static func exporter() throws -> DaemonSet { preparedForCreate(try decodeManifest(DaemonSet.self, WorkloadManifests.daemonSet)) }
 
     @Test func surgeAndUnavailableAreExclusive() throws {
         var daemonSet = try Self.exporter()
@@ -27,14 +27,14 @@ struct DaemonSetTests {
 
     @Test func tableShowsCountsAndNodeSelector() throws {
         var daemonSet = try Self.exporter()
-        daemonSet.metadata.creationTimestamp = ago(86400 * 3)
+        daemonSet.metadata.creationTimestamp = secondsAgo(86400 * 3)
         daemonSet.spec?.template?.spec?.nodeSelector = ["kubernetes.io/os": "linux", "disk": "ssd"]
         daemonSet.status = DaemonSetStatus(currentNumberScheduled: 2, desiredNumberScheduled: 3, numberReady: 2, updatedNumberScheduled: 2, numberAvailable: 1)
-        #expect(daemonSet.tableCells(now: testNow) == [
+        #expect(daemonSet.tableCells(now: tableNow) == [
             "node-exporter", 3, 2, 2, 2, 1, "disk=ssd,kubernetes.io/os=linux", "3d", "exporter", "prom/node-exporter", "name=node-exporter,tier=monitoring",
         ])
         daemonSet.spec?.template?.spec?.nodeSelector = nil
-        #expect(daemonSet.tableCells(now: testNow)[6] == "<none>")
+        #expect(daemonSet.tableCells(now: tableNow)[6] == "<none>")
         #expect(DaemonSet.resource.shortNames == ["ds"])
         #expect(!DaemonSet.resource.hasScale)
     }

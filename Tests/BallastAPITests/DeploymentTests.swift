@@ -3,7 +3,7 @@ import Testing
 
 /// Deployments: the selector rules users hit, the rolling-update numbers, the printer.
 struct DeploymentTests {
-    static func nginx() throws -> Deployment { prepareNew(try decodeObject(Deployment.self, ExampleManifests.deploymentNginx)) }
+    static func nginx() throws -> Deployment { preparedForCreate(try decodeManifest(Deployment.self, WorkloadManifests.deploymentNginx)) }
 
     @Test func selectorMustMatchTemplateLabels() throws {
         var deployment = try Self.nginx()
@@ -75,9 +75,9 @@ struct DeploymentTests {
 
     @Test func tableShowsReadyUpToDateAvailable() throws {
         var deployment = try Self.nginx()
-        deployment.metadata.creationTimestamp = ago(90)
+        deployment.metadata.creationTimestamp = secondsAgo(90)
         deployment.status = DeploymentStatus(replicas: 2, updatedReplicas: 2, readyReplicas: 1, availableReplicas: 1)
-        #expect(deployment.tableCells(now: testNow) == ["nginx-deploy", "1/2", 2, 1, "90s", "nginx", "nginx:latest", "app=nginx"])
+        #expect(deployment.tableCells(now: tableNow) == ["nginx-deploy", "1/2", 2, 1, "90s", "nginx", "nginx:latest", "app=nginx"])
         #expect(Deployment.tableColumns.map(\.name) == ["Ready", "Up-to-date", "Available", "Age", "Containers", "Images", "Selector"])
         #expect(Deployment.resource.shortNames == ["deploy"])
         #expect(Deployment.resource.hasScale && Deployment.resource.hasStatus)

@@ -5,7 +5,7 @@ import Testing
 struct JobTests {
     static let uid = "7b0f9c52-3d5e-4c1a-9d8f-2a6b1e4c7d90"
 
-    static func pi() throws -> Job { prepareNew(try decodeObject(Job.self, ExampleManifests.jobPi)) }
+    static func pi() throws -> Job { preparedForCreate(try decodeManifest(Job.self, WorkloadManifests.jobPi)) }
 
     @Test func createGeneratesSelectorAndLabels() throws {
         let job = try Self.pi()
@@ -17,20 +17,20 @@ struct JobTests {
     }
 
     @Test func manualSelectorIsLeftAlone() throws {
-        var job = try decodeObject(Job.self, ExampleManifests.jobPi)
+        var job = try decodeManifest(Job.self, WorkloadManifests.jobPi)
         job.spec?.manualSelector = true
         job.spec?.selector = LabelSelector(matchLabels: ["app": "pi"])
         job.spec?.template?.metadata = ObjectMeta(labels: ["app": "pi"])
-        job = prepareNew(job)
+        job = preparedForCreate(job)
         #expect(job.spec?.selector == LabelSelector(matchLabels: ["app": "pi"]))
         #expect(job.spec?.template?.metadata?.labels == ["app": "pi"])
         #expect(job.validate().isEmpty)
     }
 
     @Test func aForeignSelectorIsRefused() throws {
-        var job = try decodeObject(Job.self, ExampleManifests.jobPi)
+        var job = try decodeManifest(Job.self, WorkloadManifests.jobPi)
         job.spec?.selector = LabelSelector(matchLabels: ["app": "pi"])
-        job = prepareNew(job)
+        job = preparedForCreate(job)
         #expect(job.validate().map(\.description) == [
             #"spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"pi", "batch.kubernetes.io/controller-uid":"7b0f9c52-3d5e-4c1a-9d8f-2a6b1e4c7d90"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: `selector` not auto-generated"#,
             #"spec.template.metadata.labels: Invalid value: map[string]string{"batch.kubernetes.io/controller-uid":"7b0f9c52-3d5e-4c1a-9d8f-2a6b1e4c7d90", "batch.kubernetes.io/job-name":"pi", "controller-uid":"7b0f9c52-3d5e-4c1a-9d8f-2a6b1e4c7d90", "job-name":"pi"}: `selector` does not match template `labels`"#,
@@ -68,7 +68,7 @@ struct JobTests {
         new.spec?.template?.spec?.nodeSelector = ["zone": "b"]
         new.spec?.template?.spec?.tolerations = [Toleration(key: "dedicated", operator: "Exists")]
         #expect(new.validateUpdate(old: old).isEmpty)
-        old.status = JobStatus(startTime: ago(60))
+        old.status = JobStatus(startTime: secondsAgo(60))
         #expect(new.validateUpdate(old: old).map(\.description) == ["spec.template: Invalid value: core.PodTemplateSpec{…}: field is immutable"])
     }
 
@@ -93,19 +93,19 @@ struct JobTests {
     func statusColumn(_ test: StatusCase) throws {
         var job = try Self.pi()
         job.status = test.status
-        if test.deleting { job.metadata.deletionTimestamp = ago(1) }
-        #expect(job.tableCells(now: testNow)[1] == .string(test.expected))
+        if test.deleting { job.metadata.deletionTimestamp = secondsAgo(1) }
+        #expect(job.tableCells(now: tableNow)[1] == .string(test.expected))
     }
 
     @Test func completionsAndDuration() throws {
         var job = try Self.pi()
-        job.metadata.creationTimestamp = ago(600)
-        job.status = JobStatus(startTime: ago(590), completionTime: ago(400), succeeded: 3)
+        job.metadata.creationTimestamp = secondsAgo(600)
+        job.status = JobStatus(startTime: secondsAgo(590), completionTime: secondsAgo(400), succeeded: 3)
         let uid = Self.uid
-        #expect(job.tableCells(now: testNow) == ["pi", "Running", "3/5", "3m10s", "10m", "pi", "perl", .string("batch.kubernetes.io/controller-uid=\(uid)")])
+        #expect(job.tableCells(now: tableNow) == ["pi", "Running", "3/5", "3m10s", "10m", "pi", "perl", .string("batch.kubernetes.io/controller-uid=\(uid)")])
         job.spec?.completions = nil
         job.status?.completionTime = nil
-        #expect(job.tableCells(now: testNow)[2...3] == ["3/1 of 2", "9m50s"])
+        #expect(job.tableCells(now: tableNow)[2...3] == ["3/1 of 2", "9m50s"])
         #expect(job.selectableFields == ["status.successful": "3"])
         #expect(Job.tableColumns.map(\.name) == ["Status", "Completions", "Duration", "Age", "Containers", "Images", "Selector"])
     }

@@ -5,7 +5,7 @@ import Testing
 /// sources and ephemeral containers.
 struct PodCodecTests {
     @Test func defaultedPodEncodesUpstreamsFieldNames() throws {
-        let pod = prepareNew(try decodeObject(Pod.self, ExampleManifests.podGitRepo))
+        let pod = preparedForCreate(try decodeManifest(Pod.self, WorkloadManifests.podGitRepo))
         let json = APICodec.encodeValue(pod)
         let container = json[path: ["spec"]]?["containers"]?.arrayValue?.first
         #expect(container?["ports"]?.arrayValue?.first == ["containerPort": 80, "protocol": "TCP"])
@@ -15,12 +15,12 @@ struct PodCodecTests {
         ])
         #expect(json[path: ["spec", "securityContext"]] == [:])
         #expect(json[path: ["status", "phase"]] == "Pending")
-        #expect(try decodeObject(Pod.self, json.jsonString) == pod)
+        #expect(try decodeManifest(Pod.self, json.jsonString) == pod)
     }
 
     @Test func ephemeralContainersKeepTheirTarget() throws {
         let json = #"{"name":"debug","image":"busybox","targetContainerName":"app","stdin":true,"tty":true}"#
-        let ephemeral = try decodeObject(EphemeralContainer.self, json)
+        let ephemeral = try decodeManifest(EphemeralContainer.self, json)
         #expect(ephemeral == EphemeralContainer(container: Container(name: "debug", image: "busybox", stdin: true, tty: true), targetContainerName: "app"))
         #expect(APICodec.encodeValue(ephemeral) == ["name": "debug", "image": "busybox", "targetContainerName": "app", "stdin": true, "tty": true])
     }
@@ -28,7 +28,7 @@ struct PodCodecTests {
     @Test func scaleAlwaysCarriesStatusReplicas() throws {
         let scale = Scale(metadata: ObjectMeta(name: "web", namespace: "default"), spec: ScaleSpec(replicas: 3), status: ScaleStatus(replicas: 0, selector: "app=web"))
         #expect(APICodec.encodeValue(scale)["status"] == ["replicas": 0, "selector": "app=web"])
-        #expect(try decodeObject(Scale.self, #"{"metadata":{"name":"web"},"spec":{"replicas":2},"status":{}}"#).status?.replicas == 0)
+        #expect(try decodeManifest(Scale.self, #"{"metadata":{"name":"web"},"spec":{"replicas":2},"status":{}}"#).status?.replicas == 0)
         #expect(Scale.gvk.apiVersion == "autoscaling/v1")
     }
 }

@@ -7,17 +7,17 @@ struct PodTableTests {
                     deleting: Bool = false, conditions: [PodCondition]? = nil) -> Pod {
         let spec = PodSpec(initContainers: specInit.isEmpty ? nil : specInit,
                            containers: containers.map { Container(name: $0.name, image: "busybox") })
-        var meta = ObjectMeta(name: "web", namespace: "default", creationTimestamp: ago(3600))
-        if deleting { meta.deletionTimestamp = ago(10) }
+        var meta = ObjectMeta(name: "web", namespace: "default", creationTimestamp: secondsAgo(3600))
+        if deleting { meta.deletionTimestamp = secondsAgo(10) }
         return Pod(metadata: meta, spec: spec,
                    status: PodStatus(phase: phase, conditions: conditions, initContainerStatuses: initContainers.isEmpty ? nil : initContainers,
                                      containerStatuses: containers))
     }
 
-    static let running = ContainerState(running: ContainerStateRunning(startedAt: ago(600)))
+    static let running = ContainerState(running: ContainerStateRunning(startedAt: secondsAgo(600)))
     static func waiting(_ reason: String) -> ContainerState { ContainerState(waiting: ContainerStateWaiting(reason: reason)) }
     static func terminated(_ code: Int32, _ reason: String? = nil, signal: Int32? = nil) -> ContainerState {
-        ContainerState(terminated: ContainerStateTerminated(exitCode: code, signal: signal, reason: reason, finishedAt: ago(300)))
+        ContainerState(terminated: ContainerStateTerminated(exitCode: code, signal: signal, reason: reason, finishedAt: secondsAgo(300)))
     }
 
     struct Case: Sendable, CustomTestStringConvertible {
@@ -75,7 +75,7 @@ struct PodTableTests {
 
     @Test(arguments: cases)
     func readyStatusAndRestarts(_ test: Case) {
-        let cells = test.pod.tableCells(now: testNow)
+        let cells = test.pod.tableCells(now: tableNow)
         #expect(cells[0] == "web")
         #expect(cells[1] == .string(test.ready))
         #expect(cells[2] == .string(test.status))
@@ -89,7 +89,7 @@ struct PodTableTests {
         pod.spec?.readinessGates = [PodReadinessGate(conditionType: "example.com/lb"), PodReadinessGate(conditionType: "example.com/dns")]
         pod.status?.podIPs = [PodIP(ip: "10.42.0.7")]
         pod.status?.conditions = [PodCondition(type: "example.com/lb", status: "True")]
-        let cells = pod.tableCells(now: testNow)
+        let cells = pod.tableCells(now: tableNow)
         #expect(Array(cells[5...]) == ["10.42.0.7", "node-1", "<none>", "1/2"])
         #expect(Pod.tableColumns.map(\.name) == ["Ready", "Status", "Restarts", "Age", "IP", "Node", "Nominated Node", "Readiness Gates"])
         #expect(Pod.tableColumns.map(\.priority) == [0, 0, 0, 0, 1, 1, 1, 1])
@@ -97,7 +97,7 @@ struct PodTableTests {
     }
 
     @Test func unscheduledPodShowsNone() {
-        let cells = Pod(metadata: ObjectMeta(name: "p")).tableCells(now: testNow)
+        let cells = Pod(metadata: ObjectMeta(name: "p")).tableCells(now: tableNow)
         #expect(Array(cells[4...]) == ["<unknown>", "<none>", "<none>", "<none>", "<none>"])
     }
 }

@@ -4,7 +4,7 @@ import Testing
 /// What an update may change in a Pod, and the scheduler's binding.
 struct PodUpdateTests {
     static func stored() -> Pod {
-        var pod = prepareNew(Pod(metadata: ObjectMeta(name: "web"), spec: PodSpec(containers: [Container(name: "app", image: "nginx:1.26")])))
+        var pod = preparedForCreate(Pod(metadata: ObjectMeta(name: "web"), spec: PodSpec(containers: [Container(name: "app", image: "nginx:1.26")])))
         pod.metadata.resourceVersion = "7"
         return pod
     }
@@ -79,12 +79,12 @@ struct PodUpdateTests {
 
     @Test func bindingSetsTheNodeAndTheScheduledCondition() throws {
         var pod = Self.stored()
-        try pod.bind(toNode: "node-1", annotations: ["example.com/picked": "yes"], now: Time(testNow))
+        try pod.bind(toNode: "node-1", annotations: ["example.com/picked": "yes"], now: Time(tableNow))
         #expect(pod.spec?.nodeName == "node-1")
         #expect(pod.metadata.annotations?["example.com/picked"] == "yes")
-        #expect(pod.status?.condition("PodScheduled") == PodCondition(type: "PodScheduled", status: "True", lastTransitionTime: Time(testNow)))
+        #expect(pod.status?.condition("PodScheduled") == PodCondition(type: "PodScheduled", status: "True", lastTransitionTime: Time(tableNow)))
         #expect(throws: PodBindingError(#"pod web is already assigned to node "node-1""#)) {
-            try pod.bind(toNode: "node-2", now: Time(testNow))
+            try pod.bind(toNode: "node-2", now: Time(tableNow))
         }
     }
 
@@ -92,17 +92,17 @@ struct PodUpdateTests {
         var pod = Self.stored()
         pod.spec?.schedulingGates = [PodSchedulingGate(name: "example.com/wait")]
         #expect(throws: PodBindingError("pod web has non-empty .spec.schedulingGates")) {
-            try pod.bind(toNode: "node-1", now: Time(testNow))
+            try pod.bind(toNode: "node-1", now: Time(tableNow))
         }
     }
 
     @Test func createAddsTheSchedulingGatedCondition() {
         var pod = Pod(metadata: ObjectMeta(name: "p"), spec: PodSpec(containers: [Container(name: "a", image: "i")],
                                                                       schedulingGates: [PodSchedulingGate(name: "example.com/wait")]))
-        pod = prepareNew(pod)
+        pod = preparedForCreate(pod)
         #expect(pod.status?.conditions == [PodCondition(type: "PodScheduled", status: "False", reason: "SchedulingGated",
                                                         message: "Scheduling is blocked due to non-empty scheduling gates")])
-        #expect(pod.tableCells(now: testNow)[2] == "SchedulingGated")
+        #expect(pod.tableCells(now: tableNow)[2] == "SchedulingGated")
     }
 
     @Test func statusWritesKeepTheSpec() {

@@ -6,7 +6,7 @@ struct PodValidationTests {
     /// A defaulted Pod with one container, changed by `edit` before validation.
     static func errors(_ edit: (inout PodSpec) -> Void) -> [String] {
         var pod = Pod(metadata: ObjectMeta(name: "p"), spec: PodSpec(containers: [Container(name: "app", image: "busybox")]))
-        pod = prepareNew(pod)
+        pod = preparedForCreate(pod)
         var spec = pod.spec ?? PodSpec()
         edit(&spec)
         pod.spec = spec
@@ -26,14 +26,14 @@ struct PodValidationTests {
     }
 
     @Test func aVolumeWithoutSourceBecomesAnEmptyDirWhenDefaulted() throws {
-        let pod = prepareNew(try decodeObject(Pod.self, #"{"metadata":{"name":"p"},"spec":{"volumes":[{"name":"data"}],"containers":[{"name":"c","image":"i"}]}}"#))
+        let pod = preparedForCreate(try decodeManifest(Pod.self, #"{"metadata":{"name":"p"},"spec":{"volumes":[{"name":"data"}],"containers":[{"name":"c","image":"i"}]}}"#))
         #expect(pod.spec?.volumes?.first?.source == VolumeSource(emptyDir: EmptyDirVolumeSource()))
         #expect(pod.validate().isEmpty)
     }
 
     @Test func aLimitBelowTheRequestIsRefused() throws {
         let errors = Self.errors { spec in
-            spec.containers?[0].resources = ResourceRequirements(limits: ["cpu": quantity("500m")], requests: ["cpu": quantity("1")])
+            spec.containers?[0].resources = ResourceRequirements(limits: ["cpu": parsedQuantity("500m")], requests: ["cpu": parsedQuantity("1")])
         }
         #expect(errors == [#"spec.containers[0].resources.requests: Invalid value: "1": must be less than or equal to cpu limit of 500m"#])
     }
@@ -88,7 +88,7 @@ struct PodValidationTests {
              expected: ["spec.volumes[0].hostPath.path: Required value"]),
         Case(name: "hostPath type", edit: { $0.volumes = [Volume(name: "h", source: VolumeSource(hostPath: HostPathVolumeSource(path: "/x", type: "Folder")))] },
              expected: [#"spec.volumes[0].hostPath.type: Unsupported value: "Folder": supported values: "", "BlockDevice", "CharDevice", "Directory", "DirectoryOrCreate", "File", "FileOrCreate", "Socket""#]),
-        Case(name: "negative emptyDir size", edit: { $0.volumes = [Volume(name: "e", source: VolumeSource(emptyDir: EmptyDirVolumeSource(sizeLimit: quantity("-1Gi"))))] },
+        Case(name: "negative emptyDir size", edit: { $0.volumes = [Volume(name: "e", source: VolumeSource(emptyDir: EmptyDirVolumeSource(sizeLimit: parsedQuantity("-1Gi"))))] },
              expected: ["spec.volumes[0].emptyDir.sizeLimit: Forbidden: SizeLimit field must be a valid resource quantity"]),
         Case(name: "claim name required", edit: { $0.volumes = [Volume(name: "c", source: VolumeSource(persistentVolumeClaim: PersistentVolumeClaimVolumeSource(claimName: "")))] },
              expected: ["spec.volumes[0].persistentVolumeClaim.claimName: Required value"]),
@@ -126,7 +126,7 @@ struct PodValidationTests {
 
     @Test func requestsAreCopiedFromLimitsOnPodsOnly() throws {
         let json = #"{"metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":"i","resources":{"limits":{"cpu":"1","memory":"128Mi"}}}]}}"#
-        let pod = prepareNew(try decodeObject(Pod.self, json))
+        let pod = preparedForCreate(try decodeManifest(Pod.self, json))
         #expect(pod.spec?.containers?.first?.resources?.requests == ["cpu": try Quantity(parsing: "1"), "memory": try Quantity(parsing: "128Mi")])
         #expect(pod.status?.qosClass == "Guaranteed")
         #expect(pod.validate().isEmpty)
@@ -148,7 +148,7 @@ struct PodValidationTests {
 
     @Test func unknownVolumeSourcesRoundTripAndCountAsASource() throws {
         let json = #"{"metadata":{"name":"p"},"spec":{"volumes":[{"name":"disk","iscsi":{"targetPortal":"10.0.0.1:3260","iqn":"iqn.2001-04.com.example:storage","lun":0}}],"containers":[{"name":"c","image":"i"}]}}"#
-        let pod = prepareNew(try decodeObject(Pod.self, json))
+        let pod = preparedForCreate(try decodeManifest(Pod.self, json))
         let volume = try #require(pod.spec?.volumes?.first)
         #expect(volume.source.emptyDir == nil)
         #expect(volume.source.setSourceNames == ["iscsi"])

@@ -3,7 +3,7 @@ import Testing
 
 /// ReplicaSets: selector rules, the printer and the status.replicas field selector.
 struct ReplicaSetTests {
-    static func example() throws -> ReplicaSet { prepareNew(try decodeObject(ReplicaSet.self, ExampleManifests.replicaSet)) }
+    static func example() throws -> ReplicaSet { preparedForCreate(try decodeManifest(ReplicaSet.self, WorkloadManifests.replicaSet)) }
 
     @Test func emptySelectorIsRefusedWithUpstreamsWording() throws {
         var replicaSet = try Self.example()
@@ -15,9 +15,9 @@ struct ReplicaSetTests {
 
     @Test func tableAndFields() throws {
         var replicaSet = try Self.example()
-        replicaSet.metadata.creationTimestamp = ago(7200)
+        replicaSet.metadata.creationTimestamp = secondsAgo(7200)
         replicaSet.status = ReplicaSetStatus(replicas: 3, readyReplicas: 2)
-        #expect(replicaSet.tableCells(now: testNow) == ["3-replicaset", 3, 3, 2, "120m", "web", "nginx", "app=3-replicaset"])
+        #expect(replicaSet.tableCells(now: tableNow) == ["3-replicaset", 3, 3, 2, "120m", "web", "nginx", "app=3-replicaset"])
         #expect(replicaSet.selectableFields == ["status.replicas": "3"])
         #expect(ReplicaSet.resource.shortNames == ["rs"])
         #expect(ReplicaSet.resource.hasScale)

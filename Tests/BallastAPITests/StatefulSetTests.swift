@@ -3,7 +3,7 @@ import Testing
 
 /// StatefulSets: what an update may change, claim templates as volumes, the printer.
 struct StatefulSetTests {
-    static func postgres() throws -> StatefulSet { prepareNew(try decodeObject(StatefulSet.self, ExampleManifests.statefulSetPostgres)) }
+    static func postgres() throws -> StatefulSet { preparedForCreate(try decodeManifest(StatefulSet.self, WorkloadManifests.statefulSetPostgres)) }
 
     @Test func changingServiceNameIsForbidden() throws {
         let old = try Self.postgres()
@@ -59,9 +59,9 @@ struct StatefulSetTests {
 
     @Test func tableShowsReady() throws {
         var statefulSet = try Self.postgres()
-        statefulSet.metadata.creationTimestamp = ago(30)
+        statefulSet.metadata.creationTimestamp = secondsAgo(30)
         statefulSet.status = StatefulSetStatus(replicas: 2, readyReplicas: 1)
-        #expect(statefulSet.tableCells(now: testNow) == ["pg", "1/2", "30s", "postgres", "postgres:15"])
+        #expect(statefulSet.tableCells(now: tableNow) == ["pg", "1/2", "30s", "postgres", "postgres:15"])
         #expect(StatefulSet.tableColumns.map(\.name) == ["Ready", "Age", "Containers", "Images"])
         #expect(StatefulSet.resource.shortNames == ["sts"])
         #expect(StatefulSet.resource.hasScale)

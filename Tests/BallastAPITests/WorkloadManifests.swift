@@ -1,6 +1,6 @@
 /// The example manifests of shared/examples, as JSON (kubectl sends JSON), so tests do not
 /// read files outside the package.
-enum ExampleManifests {
+enum WorkloadManifests {
     /// pod-gitrepo.yaml
     static let podGitRepo = #"""
 {
