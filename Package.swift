@@ -86,6 +86,7 @@ let package = Package(
             ],
             swiftSettings: strict),
 
+        .testTarget(name: "BallastAPITests", dependencies: ["BallastAPI"], swiftSettings: strict),
         .testTarget(name: "BallastStoreTests", dependencies: ["BallastStore"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["BallastAPI", "BallastClient", "BallastTesting"], swiftSettings: strict),
     ]

@@ -89,7 +89,7 @@ public final class APIServer: Sendable {
 
     /// A service that serves HTTPS until shutdown, then closes the store. `onRunning`
     /// receives the bound port (useful with port 0).
-    public func service(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> any Service {
+    public func service(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> any ServiceLifecycle.Service {
         let app = try HTTPSServer.makeApplication(handler: handler, host: configuration.host, port: configuration.port,
                                                   certificates: certificates, onRunning: onRunning)
         return StoreClosingService(app: app, store: store)
@@ -98,7 +98,7 @@ public final class APIServer: Sendable {
 
 /// Runs the HTTPS application and closes the store after it stops, so every answered
 /// write is already durable and no later one is accepted.
-struct StoreClosingService<App: ApplicationProtocol>: Service {
+struct StoreClosingService<App: ApplicationProtocol>: ServiceLifecycle.Service {
     let app: App
     let store: SQLiteStore
 

@@ -118,7 +118,8 @@ struct PodValidationTests {
     @Test func aPodNeedsANamespaceAndAValidName() {
         var pod = Pod(metadata: ObjectMeta(name: "Web_1"), spec: PodSpec(containers: [Container(name: "app", image: "busybox")]))
         pod.applyDefaults()
-        #expect(pod.validate().map(\.description) == [
+        // ObjectMeta rules are the server's (ObjectMetaValidation), checked here the same way.
+        #expect((ObjectMetaValidation.validate(pod) + pod.validate()).map(\.description) == [
             #"metadata.name: Invalid value: "Web_1": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"#,
             "metadata.namespace: Required value",
         ])

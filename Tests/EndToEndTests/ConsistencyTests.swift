@@ -20,8 +20,10 @@ import Testing
                     do {
                         _ = try await client.update(copy)
                         return 200
-                    } catch {
+                    } catch let error as ClientError {
                         return error.code
+                    } catch {
+                        return nil
                     }
                 }
             }

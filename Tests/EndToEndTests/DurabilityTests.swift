@@ -2,7 +2,6 @@ import BallastAPI
 import BallastClient
 import BallastTesting
 import Foundation
-import Synchronization
 import Testing
 
 /// Issue 2: restarts lose nothing, and a crash never loses an acknowledged write.
@@ -29,8 +28,8 @@ import Testing
         let server = try ServerProcess()
         let config = try KubeconfigFile.load(path: server.kubeconfig)
         let transport = try config.transport()
-        let answered = Mutex<[String]>([])
-        let killed = Mutex(false)
+        let answered = Locked<[String]>([])
+        let killed = Locked(false)
         await withTaskGroup(of: Void.self) { group in
             for worker in 0..<8 {
                 group.addTask {

@@ -200,7 +200,7 @@ import Testing
             } else if mode == "foreground" {
                 #expect(!child.succeeded, "foreground deletion removed the dependent first")
             } else {
-                #expect(Kubectl.eventually { try !kubectl.run(["get", "secret", "child-\(name)"]).succeeded })
+                #expect(try Kubectl.eventually { try !kubectl.run(["get", "secret", "child-\(name)"]).succeeded })
             }
         }
         _ = owner

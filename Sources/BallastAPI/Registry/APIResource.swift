@@ -70,7 +70,8 @@ public protocol APIResource: KubernetesObject {
     /// Fills in defaults, as the API server does on every write. Must be idempotent.
     mutating func applyDefaults()
 
-    /// Checks a new object. Errors name each bad field.
+    /// Checks a new object's kind-specific rules; errors name each bad field. The server
+    /// checks ObjectMeta itself (ObjectMetaValidation), so kinds do not repeat it.
     func validate() -> [FieldError]
 
     /// Checks an update against the stored object (immutability rules live here).

@@ -37,7 +37,7 @@ enum BodyReader {
             return try parseJSON(bytes)
         }
         let text = String(decoding: bytes, as: UTF8.self)
-        let node: Node?
+        let node: Yams.Node?
         do {
             node = try Yams.compose(yaml: text)
         } catch {
@@ -47,7 +47,7 @@ enum BodyReader {
         return try convert(node, depth: 0)
     }
 
-    private static func convert(_ node: Node, depth: Int) throws(APIError) -> JSONValue {
+    private static func convert(_ node: Yams.Node, depth: Int) throws(APIError) -> JSONValue {
         if depth > 256 { throw APIError.badRequest("the YAML body nests too deeply") }
         switch node {
         case .scalar(let scalar):

@@ -20,7 +20,7 @@ enum TableFormat {
     }
 
     static func columnDefinitions(_ columns: [TableColumn]) -> JSONValue {
-        .array(([TableColumn.name] + columns).map { column in
+        .array(columns.map { column in
             [
                 "name": .string(column.name), "type": .string(column.type), "format": .string(column.format),
                 "description": .string(column.description), "priority": .int(Int64(column.priority)),

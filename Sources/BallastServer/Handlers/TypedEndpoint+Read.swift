@@ -7,7 +7,7 @@ extension TypedEndpoint {
         guard let stored = server.store.get(key) else { throw APIError.notFound(T.resource, name: key.name) }
         if TableFormat.wanted(request) {
             let row = try tableRow(stored, include: TableFormat.include(request), now: server.now())
-            return .json(200, TableFormat.document(columns: T.tableColumns, rows: [row], resourceVersion: String(stored.revision)))
+            return .json(200, TableFormat.document(columns: T.allTableColumns, rows: [row], resourceVersion: String(stored.revision)))
         }
         return .json(200, stored.data)
     }
@@ -67,7 +67,7 @@ extension TypedEndpoint {
             var rows: [[UInt8]] = []
             rows.reserveCapacity(items.count)
             for item in items { rows.append(try tableRow(item, include: include, now: now)) }
-            return .json(200, TableFormat.document(columns: T.tableColumns, rows: rows, resourceVersion: String(revision),
+            return .json(200, TableFormat.document(columns: T.allTableColumns, rows: rows, resourceVersion: String(revision),
                                                     continueToken: continueToken, remaining: remaining))
         }
         return .json(200, Self.listDocument(items, revision: revision, continueToken: continueToken, remaining: remaining))

@@ -43,7 +43,7 @@ extension TypedEndpoint {
                 var line: [UInt8] = Array(#"{"type":""#.utf8) + Array(type.utf8) + Array(#"","object":"#.utf8)
                 if let table {
                     guard let row = try? endpoint.tableRow(object, include: table, now: now()) else { return }
-                    line += TableFormat.document(columns: wroteHeader ? nil : T.tableColumns, rows: [row], resourceVersion: String(object.revision))
+                    line += TableFormat.document(columns: wroteHeader ? nil : T.allTableColumns, rows: [row], resourceVersion: String(object.revision))
                     wroteHeader = true
                 } else {
                     line += object.data

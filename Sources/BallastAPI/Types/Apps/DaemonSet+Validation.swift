@@ -1,12 +1,12 @@
 /// ValidateDaemonSet and ValidateDaemonSetUpdate.
 extension DaemonSet {
     public func validate() -> [FieldError] {
-        ObjectMetaValidation.validate(self) + (spec ?? DaemonSetSpec()).validate(at: FieldPath("spec"))
+        (spec ?? DaemonSetSpec()).validate(at: FieldPath("spec"))
     }
 
     /// The spec is validated again, and the selector may not change.
     public func validateUpdate(old: DaemonSet) -> [FieldError] {
-        var errors = ObjectMetaValidation.validateUpdate(new: metadata, old: old.metadata)
+        var errors: [FieldError] = []
         errors += (spec ?? DaemonSetSpec()).validate(at: FieldPath("spec"))
         if spec?.selector != old.spec?.selector {
             errors.append(.invalid(FieldPath("spec").child("selector"), raw: GoSyntax.labelSelector(spec?.selector), "field is immutable"))

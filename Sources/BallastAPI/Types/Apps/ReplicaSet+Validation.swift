@@ -1,12 +1,12 @@
 /// ValidateReplicaSet and ValidateReplicaSetUpdate.
 extension ReplicaSet {
     public func validate() -> [FieldError] {
-        ObjectMetaValidation.validate(self) + (spec ?? ReplicaSetSpec()).validate(at: FieldPath("spec"))
+        (spec ?? ReplicaSetSpec()).validate(at: FieldPath("spec"))
     }
 
     /// The spec is validated again, and the selector may not change (apps/v1).
     public func validateUpdate(old: ReplicaSet) -> [FieldError] {
-        var errors = ObjectMetaValidation.validateUpdate(new: metadata, old: old.metadata)
+        var errors: [FieldError] = []
         errors += (spec ?? ReplicaSetSpec()).validate(at: FieldPath("spec"))
         if spec?.selector != old.spec?.selector {
             errors.append(.invalid(FieldPath("spec").child("selector"), raw: GoSyntax.labelSelector(spec?.selector), "field is immutable"))

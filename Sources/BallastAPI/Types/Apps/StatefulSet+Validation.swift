@@ -1,13 +1,13 @@
 /// ValidateStatefulSet and ValidateStatefulSetUpdate.
 extension StatefulSet {
     public func validate() -> [FieldError] {
-        ObjectMetaValidation.validate(self) + (spec ?? StatefulSetSpec()).validate(at: FieldPath("spec"))
+        (spec ?? StatefulSetSpec()).validate(at: FieldPath("spec"))
     }
 
     /// Only replicas, ordinals, template, updateStrategy, revisionHistoryLimit,
     /// persistentVolumeClaimRetentionPolicy and minReadySeconds may change.
     public func validateUpdate(old: StatefulSet) -> [FieldError] {
-        var errors = ObjectMetaValidation.validateUpdate(new: metadata, old: old.metadata)
+        var errors: [FieldError] = []
         let new = spec ?? StatefulSetSpec()
         let previous = old.spec ?? StatefulSetSpec()
         errors += new.validate(at: FieldPath("spec"))

@@ -1,7 +1,7 @@
 /// ValidateCronJobCreate and ValidateCronJobUpdate.
 extension CronJob {
     public func validate() -> [FieldError] {
-        var errors = ObjectMetaValidation.validate(self)
+        var errors: [FieldError] = []
         errors += (spec ?? CronJobSpec()).validate(at: FieldPath("spec"), old: nil)
         // Job names are "<cronjob>-<11 characters>" and must fit in 63.
         if name.utf8.count > 52 {
@@ -13,8 +13,7 @@ extension CronJob {
     /// Like create, but a schedule with TZ= may stay if it had one, and long names of old
     /// CronJobs are tolerated.
     public func validateUpdate(old: CronJob) -> [FieldError] {
-        ObjectMetaValidation.validateUpdate(new: metadata, old: old.metadata)
-            + (spec ?? CronJobSpec()).validate(at: FieldPath("spec"), old: old.spec ?? CronJobSpec())
+        (spec ?? CronJobSpec()).validate(at: FieldPath("spec"), old: old.spec ?? CronJobSpec())
     }
 }
 

@@ -1,7 +1,7 @@
 /// ValidateJob, ValidateJobUpdate and the JobSpec rules a CronJob's template shares.
 extension Job {
     public func validate() -> [FieldError] {
-        var errors = ObjectMetaValidation.validate(self)
+        var errors: [FieldError] = []
         errors += validateGeneratedSelector()
         let spec = self.spec ?? JobSpec()
         errors += spec.validate(at: FieldPath("spec"))
@@ -19,7 +19,7 @@ extension Job {
     public func validateUpdate(old: Job) -> [FieldError] {
         // The generated selector is not checked again: Jobs created before the
         // batch.kubernetes.io labels existed carry only the legacy ones.
-        var errors = ObjectMetaValidation.validateUpdate(new: metadata, old: old.metadata)
+        var errors: [FieldError] = []
         let new = spec ?? JobSpec()
         let previous = old.spec ?? JobSpec()
         let path = FieldPath("spec")

@@ -24,7 +24,7 @@ extension Pod {
 
     /// validatePodMetadataAndSpec: what both create and update check.
     func validateMetadataAndSpec() -> [FieldError] {
-        var errors = ObjectMetaValidation.validate(self)
+        var errors: [FieldError] = []
         let spec = self.spec ?? PodSpec()
         let specPath = FieldPath("spec")
         errors += spec.validate(at: specPath, options: PodSpecValidationOptions(isPod: true, podName: metadata.name))
@@ -49,7 +49,7 @@ extension Pod {
     /// activeDeadlineSeconds, added tolerations, removed scheduling gates and, for the
     /// scheduler's binding, a nodeName set where there was none.
     public func validateUpdate(old: Pod) -> [FieldError] {
-        var errors = ObjectMetaValidation.validateUpdate(new: metadata, old: old.metadata)
+        var errors: [FieldError] = []
         errors += validateMetadataAndSpec()
         let specPath = FieldPath("spec")
         let new = spec ?? PodSpec()

@@ -1,0 +1,15 @@
+import Synchronization
+
+/// A value shared between concurrent test tasks.
+public final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+
+    public init(_ value: Value) { mutex = Mutex(value) }
+
+    public var value: Value { mutex.withLock { $0 } }
+
+    @discardableResult
+    public func withLock<Result: Sendable>(_ body: (inout Value) -> Result) -> Result {
+        mutex.withLock { body(&$0) }
+    }
+}
