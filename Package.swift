@@ -87,6 +87,7 @@ let package = Package(
             swiftSettings: strict),
 
         .testTarget(name: "BallastAPITests", dependencies: ["BallastAPI"], swiftSettings: strict),
+        .testTarget(name: "BallastStorageTests", dependencies: ["BallastStorage", "BallastTesting"], swiftSettings: strict),
         .testTarget(name: "BallastStoreTests", dependencies: ["BallastStore"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["BallastAPI", "BallastClient", "BallastTesting"], swiftSettings: strict),
     ]
