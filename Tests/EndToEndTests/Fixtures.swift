@@ -51,3 +51,44 @@ extension JSONValue {
 
     func string(_ dotted: String) -> String? { at(dotted)?.stringValue }
 }
+
+/// kubectl's column output, read by the header's column positions (cells may be empty).
+struct TableOutput {
+    var header: [String]
+    var rows: [[String: String]]
+
+    init(_ text: String) {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: true).map { Array($0) }
+        guard let first = lines.first else {
+            header = []
+            rows = []
+            return
+        }
+        var starts: [Int] = []
+        var names: [String] = []
+        var index = 0
+        while index < first.count {
+            if first[index] != " " && (index == 0 || first[index - 1] == " ") {
+                starts.append(index)
+                var end = index
+                while end < first.count && !(first[end] == " " && (end + 1 >= first.count || first[end + 1] == " ")) { end += 1 }
+                names.append(String(first[index..<end]))
+            }
+            index += 1
+        }
+        header = names
+        rows = lines.dropFirst().map { line in
+            var row: [String: String] = [:]
+            for (column, start) in starts.enumerated() {
+                let end = column + 1 < starts.count ? starts[column + 1] : line.count
+                let cell = start < line.count ? String(line[start..<min(end, line.count)]) : ""
+                row[names[column]] = cell.trimmingCharacters(in: .whitespaces)
+            }
+            return row
+        }
+    }
+
+    func row(where column: String, is value: String) -> [String: String]? {
+        rows.first { $0[column] == value }
+    }
+}

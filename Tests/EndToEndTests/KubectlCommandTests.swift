@@ -64,8 +64,10 @@ import Testing
         #expect(json.string("spec.volumeMode") == "Filesystem")
         let yaml = try kubectl.ok("get", "pv", "pv-demo", "-o", "yaml")
         #expect(yaml.contains("persistentVolumeReclaimPolicy: Retain") && yaml.contains("path: /export/pv-demo"))
-        let columns = try kubectl.ok("get", "pvc", "-A", "-o", "custom-columns=NS:.metadata.namespace,NAME:.metadata.name,SIZE:.spec.resources.requests.storage")
-        #expect(columns.contains("team-a      logs            5Gi") && columns.contains("default     pv-claim-demo   20G"))
+        let columns = TableOutput(try kubectl.ok("get", "pvc", "-A", "-o", "custom-columns=NS:.metadata.namespace,NAME:.metadata.name,SIZE:.spec.resources.requests.storage"))
+        #expect(columns.header == ["NS", "NAME", "SIZE"])
+        #expect(columns.row(where: "NAME", is: "logs") == ["NS": "team-a", "NAME": "logs", "SIZE": "5Gi"])
+        #expect(columns.row(where: "NAME", is: "pv-claim-demo") == ["NS": "default", "NAME": "pv-claim-demo", "SIZE": "20G"])
         #expect(try kubectl.ok("get", "pvc", "-A", "-l", "app=web", "-o", "name") == "persistentvolumeclaim/logs\n")
         #expect(try kubectl.ok("get", "pvc", "-A", "-l", "app in (web,api)", "-o", "name") == "persistentvolumeclaim/logs\n")
         #expect(try kubectl.ok("get", "pvc", "-A", "-l", "app notin (web)", "-o", "name") == "persistentvolumeclaim/pv-claim-demo\n")
@@ -154,20 +156,32 @@ import Testing
     }
 
     @Test func editDescribeAndApiResources() throws {
-        let edited = try kubectl.run(["edit", "pvc", "pv-claim-demo"],
-                                     environment: ["KUBE_EDITOR": "sed -i s/storage:\\ 20G/storage:\\ 21G/"])
-        #expect(edited.succeeded, "\(edited)")
+        let edited = try kubectl.run(["edit", "deploy", "nginx-deploy"], environment: ["KUBE_EDITOR": "sed -i s/replicas:\\ 2/replicas:\\ 5/"])
+        #expect(edited.succeeded && edited.stdout.contains("deployment.apps/nginx-deploy edited"), "\(edited)")
+        #expect(try kubectl.ok("get", "deploy", "nginx-deploy", "-o", "jsonpath={.spec.replicas}") == "5")
+        // An edit that breaks a rule is refused with the field named, and nothing changes.
+        let refused = try kubectl.run(["edit", "pvc", "pv-claim-demo"], environment: ["KUBE_EDITOR": "sed -i s/storage:\\ 20G/storage:\\ 21G/"])
+        #expect(!refused.succeeded && refused.stderr.contains("spec: Forbidden: spec is immutable after creation"), "\(refused)")
         let described = try kubectl.ok("describe", "pvc", "pv-claim-demo")
         #expect(described.contains("Name:") && described.contains("pv-claim-demo") && described.contains("Volume:        pv-demo"))
         let pv = try kubectl.ok("describe", "pv", "pv-demo")
         #expect(pv.contains("Reclaim Policy:  Retain") && pv.contains("Server:    127.0.0.1"))
         #expect(try kubectl.run(["describe", "deploy", "nginx-deploy"]).succeeded)
         #expect(try kubectl.run(["describe", "pod", "redis"]).succeeded)
-        let resources = try kubectl.ok("api-resources")
-        for line in ["persistentvolumeclaims              pvc", "storageclasses                      sc           storage.k8s.io/v1",
-                     "deployments                         deploy       apps/v1", "cronjobs                            cj           batch/v1",
-                     "leases                                           coordination.k8s.io/v1"] {
-            #expect(resources.contains(line), "api-resources lacks \(line)")
+        let resources = TableOutput(try kubectl.ok("api-resources"))
+        #expect(resources.header == ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"])
+        let expected: [(String, String, String, String, String)] = [
+            ("persistentvolumeclaims", "pvc", "v1", "true", "PersistentVolumeClaim"),
+            ("persistentvolumes", "pv", "v1", "false", "PersistentVolume"),
+            ("storageclasses", "sc", "storage.k8s.io/v1", "false", "StorageClass"),
+            ("csistoragecapacities", "", "storage.k8s.io/v1", "true", "CSIStorageCapacity"),
+            ("deployments", "deploy", "apps/v1", "true", "Deployment"),
+            ("cronjobs", "cj", "batch/v1", "true", "CronJob"),
+            ("leases", "", "coordination.k8s.io/v1", "true", "Lease"),
+        ]
+        for (name, short, version, namespaced, kind) in expected {
+            #expect(resources.row(where: "NAME", is: name) == ["NAME": name, "SHORTNAMES": short, "APIVERSION": version,
+                                                                "NAMESPACED": namespaced, "KIND": kind])
         }
     }
 

@@ -44,21 +44,15 @@ struct OpenAPI: Sendable {
             let gvk: JSONValue = ["group": .string(info.group), "version": .string(info.version), "kind": .string(info.kind)]
             let item = info.namespaced ? "\(prefix)/namespaces/{namespace}/\(info.plural)/{name}" : "\(prefix)/\(info.plural)/{name}"
             let collection = info.namespaced ? "\(prefix)/namespaces/{namespace}/\(info.plural)" : "\(prefix)/\(info.plural)"
-            let patchBodies: JSONValue = [
-                "application/apply-patch+yaml": ["schema": ["type": "object"]],
-                "application/json-patch+json": ["schema": ["type": "object"]],
-                "application/merge-patch+json": ["schema": ["type": "object"]],
-                "application/strategic-merge-patch+json": ["schema": ["type": "object"]],
-            ]
             let operation: (String) -> JSONValue = { verb in
                 [
                     "x-kubernetes-group-version-kind": gvk, "x-kubernetes-action": .string(verb),
                     "parameters": parameters, "responses": ["200": ["description": "OK"]],
                 ]
             }
-            var patch = operation("patch")
-            patch["requestBody"] = ["content": patchBodies]
-            paths[item] = ["get": operation("get"), "put": operation("put"), "delete": operation("delete"), "patch": patch]
+            // No requestBody: advertising strategic merge without schemas makes kubectl warn
+            // and fall back; without it kubectl uses its compiled-in types directly.
+            paths[item] = ["get": operation("get"), "put": operation("put"), "delete": operation("delete"), "patch": operation("patch")]
             paths[collection] = ["get": operation("list"), "post": operation("post")]
         }
         return ["openapi": "3.0.0", "info": ["title": "Ballast", "version": .string(ServerVersion.gitVersion)], "paths": .object(paths)]

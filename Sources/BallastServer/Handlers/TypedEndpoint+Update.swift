@@ -100,7 +100,7 @@ extension TypedEndpoint {
 
         var unchanged = old
         unchanged.metadata.resourceVersion = nil
-        if APICodec.encode(object) == APICodec.encode(unchanged) {
+        if object == unchanged {
             // A no-op keeps the resourceVersion, so kubectl can say "(no change)".
             return (200, stored.data)
         }
