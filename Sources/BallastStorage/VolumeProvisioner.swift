@@ -149,6 +149,6 @@ public protocol VolumeProvisioner: Sendable {
     /// Grows the backing storage to at least `bytes`; returns the new size.
     func expand(_ volume: VolumeRecord, to bytes: Int64) async throws(VolumeError) -> Int64
 
-    /// Space for new volumes with these class parameters.
-    func capacity(parameters: [String: String]) async throws(VolumeError) -> StorageCapacity
+    /// Space for new volumes with these class parameters and mount options.
+    func capacity(parameters: [String: String], mountOptions: [String]) async throws(VolumeError) -> StorageCapacity
 }

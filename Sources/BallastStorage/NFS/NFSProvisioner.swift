@@ -124,14 +124,8 @@ public struct NFSProvisioner: VolumeProvisioner {
         bytes
     }
 
-    /// Space on the share (its statvfs), reached on the standard ports.
-    public func capacity(parameters: [String: String]) async throws(VolumeError) -> StorageCapacity {
-        try await capacity(parameters: parameters, mountOptions: [])
-    }
-
-    /// Space on the share, reaching the server as `mountOptions` say (a server on
-    /// non-standard ports needs port= and mountport=, which `capacity(parameters:)`
-    /// cannot be given).
+    /// Space on the share (its statvfs), reaching the server as `mountOptions` say (a server
+    /// on non-standard ports needs port= and mountport=).
     public func capacity(parameters: [String: String], mountOptions: [String]) async throws(VolumeError) -> StorageCapacity {
         let parsed = try Self.parameters(parameters)
         let options = try Self.mountOptions(mountOptions)
