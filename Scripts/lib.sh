@@ -3,7 +3,8 @@
 #   . "$(dirname "$0")/lib.sh"        (from Scripts/)
 #   . "$(dirname "$0")/../lib.sh"     (from Scripts/images/)
 # Gives: log/warn/die, need_root, need_cmd, quietly (run with output to a log that is
-# shown only on failure), pid_alive, pid_from_file, stop_pid, wait_for_port, tree_hash.
+# shown only on failure), pid_alive, pid_from_file, stop_pid, port_open,
+# wait_for_port, tree_hash.
 
 # shellcheck disable=SC2034 # read by the scripts that source this file
 BALLAST_SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
