@@ -1,18 +1,30 @@
+import BallastAPI
 import BallastClient
+import BallastControllers
 import BallastServer
 import Logging
 import ServiceLifecycle
 
 /// The controllers that run beside the API server, talking to it through the loopback
-/// transport. Stops when the service group shuts down.
-struct ControlPlane: Service {
+/// transport. They stop when the service group shuts down.
+struct ControlPlane: ServiceLifecycle.Service {
     let server: APIServer
     let logger: Logger
 
     func run() async throws {
         let client = KubeClient(transport: LoopbackTransport(handler: server.handler, user: server.loopbackUser),
                                 fieldManager: "ballast-controller-manager")
-        _ = client
-        try await gracefulShutdown()
+        let controllers: [@Sendable () async -> Void] = [
+            { await GarbageCollector(client: client, kinds: BuiltinKinds.all).run() },
+            { await NamespaceController(client: client, kinds: BuiltinKinds.all).run() },
+        ]
+        await withTaskGroup(of: Void.self) { group in
+            for controller in controllers { group.addTask { await controller() } }
+            group.addTask {
+                try? await gracefulShutdown()
+            }
+            await group.next()
+            group.cancelAll()
+        }
     }
 }

@@ -107,6 +107,13 @@ public protocol APIResource: KubernetesObject {
     /// How long a deletion waits before the object goes (pods on a node wait for their
     /// containers to stop); nil deletes at once. `requested` is DeleteOptions.gracePeriodSeconds.
     func deletionGracePeriod(requested: Int64?) -> Int64?
+
+    /// Whether something in the object itself (a Namespace's spec.finalizers) keeps it
+    /// after deletion is requested, as metadata.finalizers do.
+    func holdsDeletion() -> Bool
+
+    /// Changes the object once deletion is requested (a Namespace becomes Terminating).
+    mutating func prepareForDeletion()
 }
 
 extension APIResource {
@@ -127,6 +134,8 @@ extension APIResource {
     public var selectableFields: [String: String] { [:] }
     public func specDiffers(from old: Self) -> Bool? { nil }
     public func deletionGracePeriod(requested: Int64?) -> Int64? { nil }
+    public func holdsDeletion() -> Bool { false }
+    public mutating func prepareForDeletion() {}
 }
 
 extension APIResource where Self: HasSpec {

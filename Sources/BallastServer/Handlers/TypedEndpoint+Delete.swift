@@ -88,7 +88,7 @@ extension TypedEndpoint {
         }
         let grace = object.deletionGracePeriod(requested: options.gracePeriodSeconds)
         let finalizers = object.metadata.finalizers ?? []
-        if finalizers.isEmpty, (grace ?? 0) == 0 {
+        if finalizers.isEmpty, (grace ?? 0) == 0, !object.holdsDeletion() {
             if Self.isDryRun(request) { return .json(200, stored.data) }
             do {
                 let final = try await server.store.delete(stored.key, expectedRevision: stored.revision, render: Self.render(object))
@@ -112,6 +112,7 @@ extension TypedEndpoint {
             object.metadata.deletionTimestamp = Time(Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down)))
             object.metadata.deletionGracePeriodSeconds = 0
         }
+        object.prepareForDeletion()
         if object == old { return .json(200, stored.data) }
         if old.metadata.deletionTimestamp == nil, let generation = object.metadata.generation, generation > 0 {
             object.metadata.generation = generation + 1

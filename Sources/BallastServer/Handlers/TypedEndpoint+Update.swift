@@ -70,6 +70,9 @@ extension TypedEndpoint {
         object.setTypeMeta()
         if subresource == "status" {
             object.prepareForStatusUpdate(old: old)
+        } else if subresource == "finalize", var namespace = object as? Namespace, let oldNamespace = old as? Namespace {
+            namespace.prepareForFinalize(old: oldNamespace)
+            object = namespace as? T ?? object
         } else {
             object.applyDefaults()
             object.prepareForUpdate(old: old)
@@ -111,7 +114,9 @@ extension TypedEndpoint {
 
         let key = stored.key
         do {
-            if object.metadata.isDeleting, (object.metadata.finalizers ?? []).isEmpty, deletionDue(object, now: server.now()) {
+            if object.metadata.isDeleting, (object.metadata.finalizers ?? []).isEmpty, !object.holdsDeletion(),
+                deletionDue(object, now: server.now())
+            {
                 let final = try await server.store.delete(key, expectedRevision: stored.revision, render: Self.render(object))
                 return (200, final.data)
             }
