@@ -73,12 +73,36 @@ let package = Package(
             name: "BallastControllers",
             dependencies: ["BallastAPI", "BallastClient", "BallastStorage", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
-        .target(name: "BallastStorage", dependencies: ["BallastAPI", "CLVM", "CBlkid", "CNFS"], swiftSettings: strict),
-        .target(name: "BallastTesting", swiftSettings: strict),
+        .target(name: "BallastStorage", dependencies: ["BallastAPI", "CLVM", "CBlkid", "CNFS", "CFuse3"], swiftSettings: strict),
+        .target(
+            name: "BallastScheduler",
+            dependencies: ["BallastAPI", "BallastClient", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .target(
+            name: "BallastNode",
+            dependencies: [
+                "BallastAPI", "BallastClient", "BallastStorage",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "BallastCLI",
+            dependencies: ["BallastAPI", "BallastClient", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict),
+        .target(
+            name: "BallastTesting",
+            dependencies: ["BallastAPI", "BallastClient", "BallastServer", "BallastStore", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            swiftSettings: strict),
         .executableTarget(
             name: "ballast",
             dependencies: [
-                "BallastAPI", "BallastStore", "BallastServer", "BallastClient", "BallastControllers",
+                "BallastAPI", "BallastStore", "BallastServer", "BallastClient", "BallastControllers", "BallastScheduler", "BallastNode",
+                "BallastStorage", "BallastCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -86,6 +110,7 @@ let package = Package(
             ],
             swiftSettings: strict),
 
+        .testTarget(name: "BallastControllersTests", dependencies: ["BallastControllers", "BallastTesting"], swiftSettings: strict),
         .testTarget(name: "BallastAPITests", dependencies: ["BallastAPI"], swiftSettings: strict),
         .testTarget(name: "BallastStorageTests", dependencies: ["BallastStorage", "BallastTesting"], swiftSettings: strict),
         .testTarget(name: "BallastStoreTests", dependencies: ["BallastStore"], swiftSettings: strict),
