@@ -9,11 +9,15 @@ public final class ServerProcess: @unchecked Sendable {
     public private(set) var port: Int = 0
     private var process: Process?
     private let keepData: Bool
+    /// Variables added to the server's environment at the next `start()` (e.g.
+    /// BALLAST_CRASH_AT, to make it die at a chosen point).
+    public var environment: [String: String]
 
     /// Starts a server; waits until it serves. Reuse `dataDir` to restart on the same state.
-    public init(dataDir: String? = nil, keepData: Bool = false) throws {
+    public init(dataDir: String? = nil, keepData: Bool = false, environment: [String: String] = [:]) throws {
         self.dataDir = dataDir ?? TemporaryDirectory.make(prefix: "ballast-server")
         self.keepData = keepData || dataDir != nil
+        self.environment = environment
         try start()
     }
 
@@ -22,6 +26,7 @@ public final class ServerProcess: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try BallastBinary.path)
         process.arguments = ["server", "--data-dir", dataDir, "--listen", "127.0.0.1:\(port)"]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
         let out = Pipe()
         process.standardOutput = out
         let log = dataDir + "/server-test.log"
@@ -65,6 +70,14 @@ public final class ServerProcess: @unchecked Sendable {
         guard let process, process.isRunning else { return }
         process.terminate()
         process.waitUntilExit()
+    }
+
+    /// Waits until the process has exited on its own (e.g. at a crash point); false when it
+    /// still runs after `timeout` seconds.
+    public func waitForExit(timeout: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while let process, process.isRunning, Date() < deadline { usleep(50_000) }
+        return !(process?.isRunning ?? false)
     }
 
     /// SIGKILL: a crash.

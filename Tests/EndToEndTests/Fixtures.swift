@@ -22,8 +22,8 @@ struct Cluster {
     let server: ServerProcess
     let kubectl: Kubectl
 
-    init() throws {
-        server = try ServerProcess()
+    init(environment: [String: String] = [:]) throws {
+        server = try ServerProcess(environment: environment)
         kubectl = Kubectl(kubeconfig: server.kubeconfig)
     }
 

@@ -56,6 +56,7 @@ extension PersistentVolumeBinder {
                         message: "Failed to provision volume with StorageClass \"\(storageClass.name)\": \(error.message)")
             throw error
         }
+        CrashPoint.reach("provision-before-pv")
         let volume = Self.provisionedVolume(record, for: claim, storageClass: storageClass, provisioner: provisioner)
         var lastError: (any Error)?
         for attempt in 0..<5 {
