@@ -76,9 +76,15 @@ enum NodeTest {
 
     /// Runs a shell command line as `uid`:`gid` in a child process (a "container" at this
     /// layer: another process, another user) and returns its exit status and output.
-    static func run(as uid: UInt32 = 0, gid: UInt32 = 0, _ script: String) throws -> CommandResult {
-        if uid == 0 && gid == 0 { return try CommandRunner.run("/bin/sh", ["-c", script]) }
-        return try CommandRunner.run(try LoopVolumeGroup.Prerequisites.tool("setpriv"),
-                                     ["--reuid=\(uid)", "--regid=\(gid)", "--clear-groups", "/bin/sh", "-c", script])
+    /// With `directory`, the working directory is entered as root first, as a container
+    /// starts inside its bind mount: the pod directory's own modes (0750, root's, as
+    /// upstream) do not stand between the user and the volume.
+    static func run(as uid: UInt32 = 0, gid: UInt32 = 0, in directory: String? = nil, _ script: String) throws -> CommandResult {
+        var command = ["/bin/sh", "-c", script]
+        if uid != 0 || gid != 0 {
+            command = [try LoopVolumeGroup.Prerequisites.tool("setpriv"), "--reuid=\(uid)", "--regid=\(gid)", "--clear-groups"] + command
+        }
+        if let directory { command = ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", directory] + command }
+        return try CommandRunner.run(command[0], Array(command.dropFirst()))
     }
 }

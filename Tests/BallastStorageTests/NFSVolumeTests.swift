@@ -1,0 +1,154 @@
+import BallastAPI
+import BallastStorage
+import BallastTesting
+import Foundation
+import Testing
+
+/// NFS-backed claims as pods see them: through the FUSE daemon (`ballast nfs-fuse`, real
+/// libfuse, real /dev/fuse) against a real nfs-ganesha.
+@Suite("NFS claims through the FUSE daemon", .enabled(if: NFSServer.isEnabled), NodeTest.enabled())
+struct NFSVolumeTests {
+    /// A pod with one claim volume "data" on claim "data-claim".
+    private func pod(_ name: String = "redis", readOnly: Bool? = nil) -> Pod {
+        NodeTest.pod(name, volumes: [Volume(name: "data", source: VolumeSource(persistentVolumeClaim: PersistentVolumeClaimVolumeSource(claimName: "data-claim", readOnly: readOnly)))])
+    }
+
+    /// The inputs that resolve "data-claim" to `server`'s export (its ports from the PV's
+    /// mount options, as a static PV would carry them).
+    private func inputs(_ server: NFSServer, readOnly: Bool = false) throws -> PodVolumeInputs {
+        let options = try NFSMountOptions.parse(server.mountOptions).get()
+        let claim = ResolvedClaim(volumeName: "pv-nfs", source: .nfs(NFSVolumeSource(server: server.address, path: server.exportPath), mountOptions: options),
+                                  readOnly: readOnly)
+        return PodVolumeInputs(claims: ["data-claim": claim])
+    }
+
+    @Test("data written through the mount is on the server; the pod goes and comes back and finds it; no mount is left or doubled")
+    func roundTripAcrossPods() async throws {
+        try await NFSServer.with { server in
+            let manager = try NodeTest.manager(nfs: true)
+            let inputs = try inputs(server)
+            try await NodeTest.withPodDirectory { podDirectory in
+                let mounted = try await manager.setUp(pod: pod(), podDirectory: podDirectory, inputs: inputs)
+                let volume = try #require(mounted["data"])
+                #expect(volume.kind == .nfs && !volume.readOnly)
+                let entry = try #require(NodeTest.mount(at: volume.hostPath))
+                #expect(entry.fileSystemType == NFSFuseConfiguration.fileSystemType)
+                #expect(entry.source == "\(server.address):\(server.exportPath)")
+
+                // Redis (uid 999) writes its dump; the file is the server's, owned by 999.
+                // The export's root opened to everyone over NFS (ganesha caches attributes, so
+                // not behind its back on the host), as the provisioner leaves a volume.
+                #expect(try NodeTest.run(in: volume.hostPath, "chmod 0777 .").succeeded)
+                let write = try NodeTest.run(as: 999, gid: 999, in: volume.hostPath, "mkdir redis && printf 'SET greeting hello' > redis/dump.rdb")
+                #expect(write.succeeded, "\(write)")
+                #expect(NodeTest.read(server.hostPath("/redis/dump.rdb")) == "SET greeting hello")
+                #expect(NodeTest.status(server.hostPath("/redis/dump.rdb")).map { $0.uid == 999 && $0.gid == 999 } == true)
+
+                // The agent retries set-up (a container restart, an agent restart): the same
+                // daemon and one FUSE mount stay.
+                let again = try await NodeTest.manager(nfs: true).setUp(pod: pod(), podDirectory: podDirectory, inputs: inputs)
+                #expect(again["data"] == volume)
+                #expect(NodeTest.mounts(under: volume.hostPath).count == 2, "the shared self-bind and the FUSE mount on it")
+
+                try await manager.tearDown(podDirectory: podDirectory)
+                #expect(NodeTest.mounts(under: podDirectory).isEmpty)
+                #expect(!FileManager.default.fileExists(atPath: podDirectory + "/volumes"))
+                #expect(NodeTest.read(server.hostPath("/redis/dump.rdb")) == "SET greeting hello", "teardown never deletes the claim's data")
+            }
+            // The pod is recreated (a new uid, a new directory): the key is still there.
+            try await NodeTest.withPodDirectory { podDirectory in
+                let mounted = try await manager.setUp(pod: pod("redis-2"), podDirectory: podDirectory, inputs: inputs)
+                let path = try #require(mounted["data"]?.hostPath)
+                let read = try NodeTest.run(as: 999, gid: 999, in: path, "cat redis/dump.rdb")
+                #expect(read.stdout == "SET greeting hello")
+                try await manager.tearDown(podDirectory: podDirectory)
+                #expect(NodeTest.mounts(under: podDirectory).isEmpty)
+            }
+        }
+    }
+
+    @Test("a read-only claim (pod's readOnly or the PV's) refuses writes with EROFS and can still be read")
+    func readOnly() async throws {
+        try await NFSServer.with { server in
+            try NodeTest.write("kept", to: server.hostPath("/existing"))
+            let manager = try NodeTest.manager(nfs: true)
+            for (podReadOnly, claimReadOnly) in [(true, false), (false, true)] {
+                try await NodeTest.withPodDirectory { podDirectory in
+                    let mounted = try await manager.setUp(pod: pod(readOnly: podReadOnly), podDirectory: podDirectory,
+                                                          inputs: try inputs(server, readOnly: claimReadOnly))
+                    let volume = try #require(mounted["data"])
+                    #expect(volume.readOnly)
+                    #expect(NodeTest.read(volume.hostPath + "/existing") == "kept")
+                    let write = try NodeTest.run("echo x > \(volume.hostPath)/new")
+                    #expect(!write.succeeded)
+                    #expect(write.stderr.contains("Read-only file system"), "\(write)")
+                    #expect(!FileManager.default.fileExists(atPath: server.hostPath("/new")))
+                    try await manager.tearDown(podDirectory: podDirectory)
+                    #expect(NodeTest.mounts(under: podDirectory).isEmpty)
+                }
+            }
+        }
+    }
+
+    @Test("a killed FUSE daemon is noticed and replaced on the same mount point; set-up after that keeps the new one")
+    func repairAfterDaemonDeath() async throws {
+        try await NFSServer.with { server in
+            let manager = try NodeTest.manager(nfs: true)
+            try await NodeTest.withPodDirectory { podDirectory in
+                let path = try #require(try await manager.setUp(pod: pod(), podDirectory: podDirectory, inputs: try inputs(server))["data"]?.hostPath)
+                try NodeTest.write("before", to: path + "/file")
+                let pidFile = VolumeKind.nfs.stateDirectory(for: "data", podDirectory: podDirectory) + "/daemon.pid"
+                let pid = try #require(NodeTest.read(pidFile).flatMap { pid_t($0) })
+                kill(pid, SIGKILL)
+                #expect(try await manager.nfs.isHealthy(volumeName: "data", podDirectory: podDirectory) == false)
+
+                #expect(await manager.repairNFSVolumes(podDirectory: podDirectory) == ["data"])
+                #expect(try await manager.nfs.isHealthy(volumeName: "data", podDirectory: podDirectory) == true)
+                #expect(NodeTest.read(path + "/file") == "before")
+                #expect(NodeTest.read(pidFile).flatMap { pid_t($0) } != pid)
+                #expect(await manager.repairNFSVolumes(podDirectory: podDirectory).isEmpty, "a healthy volume is left alone")
+
+                _ = try await manager.setUp(pod: pod(), podDirectory: podDirectory, inputs: try inputs(server))
+                #expect(NodeTest.mounts(under: path).count == 2)
+                try await manager.tearDown(podDirectory: podDirectory)
+                #expect(NodeTest.mounts(under: podDirectory).isEmpty)
+            }
+        }
+    }
+
+    @Test("teardown with the server hung returns, unmounts and stops the daemon (pod deletion never wedges)")
+    func tearDownWithHungServer() async throws {
+        try await NFSServer.with { server in
+            let manager = try NodeTest.manager(nfs: true)
+            try await NodeTest.withPodDirectory { podDirectory in
+                _ = try await manager.setUp(pod: pod(), podDirectory: podDirectory, inputs: try inputs(server))
+                let pidFile = VolumeKind.nfs.stateDirectory(for: "data", podDirectory: podDirectory) + "/daemon.pid"
+                let pid = try #require(NodeTest.read(pidFile).flatMap { pid_t($0) })
+                try server.pause()
+                defer { server.resume() }
+                try await manager.tearDown(podDirectory: podDirectory)
+                #expect(NodeTest.mounts(under: podDirectory).isEmpty)
+                #expect(kill(pid, 0) != 0, "the daemon is gone")
+            }
+        }
+    }
+
+    @Test("a server that does not answer is a retryable FailedMount, and nothing stays mounted")
+    func unreachableServer() async throws {
+        try await NFSServer.with { server in
+            let manager = try NodeTest.manager(nfs: true)
+            let inputs = try inputs(server)
+            try server.stop()
+            try await NodeTest.withPodDirectory { podDirectory in
+                let error = await #expect(throws: PodVolumeError.self) {
+                    _ = try await manager.setUp(pod: pod(), podDirectory: podDirectory, inputs: inputs)
+                }
+                #expect(error?.isRetryable == true)
+                #expect(error?.eventMessages.first?.hasPrefix("MountVolume.SetUp failed for volume \"data\" : mount of NFS export 127.0.0.1:\(server.exportPath) failed") == true,
+                        "\(error?.eventMessages ?? [])")
+                try await manager.tearDown(podDirectory: podDirectory)
+                #expect(NodeTest.mounts(under: podDirectory).isEmpty)
+            }
+        }
+    }
+}
