@@ -54,7 +54,7 @@ struct ClaimVolumeTests {
             let error = await #expect(throws: PodVolumeError.self) {
                 _ = try await manager.setUp(pod: pod(), podDirectory: podDirectory, inputs: inputs(.hostPath(HostPathVolumeSource(path: path, type: "File"))))
             }
-            #expect(error?.eventMessages == ["MountVolume.SetUp failed for volume \"data\" : hostPath type check failed: \(path) is not a file, it's a Directory"])
+            #expect(error?.eventMessages == ["MountVolume.SetUp failed for volume \"data\" : hostPath type check failed: \(path) is not a file, it's a Directory (type \"File\": an existing file must be at the path)"])
             try await manager.tearDown(podDirectory: podDirectory)
             #expect(NodeTest.status(path) != nil, "the node's path stays")
         }

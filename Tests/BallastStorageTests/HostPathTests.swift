@@ -34,22 +34,25 @@ struct HostPathTests {
     static let cases: [(String, String, String?)] = [
         ("", "missing", nil),
         ("Directory", "dir", nil),
-        ("Directory", "file", "hostPath type check failed: BASE/file is not a directory, it's a File"),
-        ("Directory", "missing", "hostPath BASE/missing doesn't exist"),
+        ("Directory", "file", "hostPath type check failed: BASE/file is not a directory, it's a File (type \"Directory\": an existing directory must be at the path)"),
+        ("Directory", "missing", "hostPath type check failed: BASE/missing doesn't exist (type \"Directory\": an existing directory must be at the path)"),
         ("File", "file", nil),
-        ("File", "/tmp", "hostPath type check failed: /tmp is not a file, it's a Directory"),
+        ("File", "/tmp", "hostPath type check failed: /tmp is not a file, it's a Directory (type \"File\": an existing file must be at the path)"),
+        ("File", "missing", "hostPath type check failed: BASE/missing doesn't exist (type \"File\": an existing file must be at the path)"),
         ("Socket", "socket", nil),
-        ("Socket", "file", "hostPath type check failed: BASE/file is not a socket file, it's a File"),
+        ("Socket", "file", "hostPath type check failed: BASE/file is not a socket file, it's a File (type \"Socket\": an existing UNIX socket must be at the path)"),
         ("CharDevice", "/dev/null", nil),
-        ("CharDevice", "dir", "hostPath type check failed: BASE/dir is not a character device, it's a Directory"),
-        ("BlockDevice", "/dev/null", "hostPath type check failed: /dev/null is not a block device, it's a CharDevice"),
+        ("CharDevice", "dir", "hostPath type check failed: BASE/dir is not a character device, it's a Directory (type \"CharDevice\": an existing character device must be at the path)"),
+        ("BlockDevice", "/dev/null", "hostPath type check failed: /dev/null is not a block device, it's a CharDevice (type \"BlockDevice\": an existing block device must be at the path)"),
         ("BlockDevice", "/dev/loop0", nil),
-        ("DirectoryOrCreate", "file", "hostPath type check failed: BASE/file is not a directory, it's a File"),
-        ("FileOrCreate", "dir", "hostPath type check failed: BASE/dir is not a file, it's a Directory"),
-        ("Pipe", "file", "Pipe is an invalid volume type"),
+        ("DirectoryOrCreate", "dir", nil),
+        ("DirectoryOrCreate", "file", "hostPath type check failed: BASE/file is not a directory, it's a File (type \"DirectoryOrCreate\": a directory is made (with its parents, mode 0755) when nothing is at the path; else a directory must be there)"),
+        ("FileOrCreate", "file", nil),
+        ("FileOrCreate", "dir", "hostPath type check failed: BASE/dir is not a file, it's a Directory (type \"FileOrCreate\": an empty file is made (mode 0644, never its parent directory) when nothing is at the path; else a file must be there)"),
+        ("Pipe", "file", "Pipe is an invalid volume type (hostPath type must be one of \"\", DirectoryOrCreate, Directory, FileOrCreate, File, Socket, CharDevice, BlockDevice)"),
     ]
 
-    @Test("each type accepts what it names and refuses the rest with upstream's message", arguments: cases)
+    @Test("each type accepts what it names and refuses the rest with upstream's message and the type's rule", arguments: cases)
     func typeCheck(type: String, relative: String, expected: String?) async throws {
         try await withNodePaths { base in
             let path = relative.hasPrefix("/") ? relative : base + "/" + relative
@@ -76,7 +79,8 @@ struct HostPathTests {
             let error = #expect(throws: VolumeError.self) {
                 try HostPathMounter.check(HostPathVolumeSource(path: base + "/absent/made.log", type: "FileOrCreate"))
             }
-            #expect(error?.message.contains("No such file or directory") == true)
+            #expect(error?.message == "hostPath type check failed: cannot make file \(base)/absent/made.log: No such file or directory (type \"FileOrCreate\": an empty file is made (mode 0644, never its parent directory) when nothing is at the path; else a file must be there)")
+            #expect(error?.kind == .invalid)
             #expect(!FileManager.default.fileExists(atPath: base + "/absent"))
         }
     }
@@ -93,7 +97,7 @@ struct HostPathTests {
             let error = await #expect(throws: PodVolumeError.self) {
                 _ = try await manager.setUp(pod: bad, podDirectory: podDirectory, inputs: PodVolumeInputs())
             }
-            #expect(error?.eventMessages == ["MountVolume.SetUp failed for volume \"node-tmp\" : hostPath type check failed: /tmp is not a file, it's a Directory"])
+            #expect(error?.eventMessages == ["MountVolume.SetUp failed for volume \"node-tmp\" : hostPath type check failed: /tmp is not a file, it's a Directory (type \"File\": an existing file must be at the path)"])
             #expect(error?.isRetryable == false)
 
             try await manager.tearDown(podDirectory: podDirectory)

@@ -26,8 +26,9 @@ public struct HostPathMounter: VolumeMounter {
     /// Upstream's checkType: "" checks nothing; DirectoryOrCreate makes the directory (and
     /// its parents) 0755; FileOrCreate makes an empty 0644 file but never its parent; the
     /// other types must already exist as that type. Symlinks are followed, as upstream.
-    /// - Throws: `VolumeError` `.invalid` with upstream's message ("hostPath type check
-    ///   failed: /tmp is not a file, it's a Directory").
+    /// - Throws: `VolumeError` `.invalid` with upstream's message followed by the rule of
+    ///   the type that was broken: `hostPath type check failed: /tmp is not a file, it's a
+    ///   Directory (type "File": an existing file must be at the path)`.
     public static func check(_ source: HostPathVolumeSource) throws(VolumeError) {
         let path = source.path
         let type = source.type ?? ""
@@ -35,24 +36,40 @@ public struct HostPathMounter: VolumeMounter {
         case "":
             return
         case "DirectoryOrCreate":
-            if !exists(path) { try makeDirectory(path) }
-            try matches(path, "Directory", "directory")
+            if !exists(path) { try makeDirectory(path, type: type) }
+            try matches(path, type: type, "Directory", "directory")
         case "Directory":
-            try matches(path, "Directory", "directory")
+            try matches(path, type: type, "Directory", "directory")
         case "FileOrCreate":
-            if !exists(path) { try makeFile(path) }
-            try matches(path, "File", "file")
+            if !exists(path) { try makeFile(path, type: type) }
+            try matches(path, type: type, "File", "file")
         case "File":
-            try matches(path, "File", "file")
+            try matches(path, type: type, "File", "file")
         case "Socket":
-            try matches(path, "Socket", "socket file")
+            try matches(path, type: type, "Socket", "socket file")
         case "CharDevice":
-            try matches(path, "CharDevice", "character device")
+            try matches(path, type: type, "CharDevice", "character device")
         case "BlockDevice":
-            try matches(path, "BlockDevice", "block device")
+            try matches(path, type: type, "BlockDevice", "block device")
         default:
-            throw VolumeError(.invalid, "\(type) is an invalid volume type")
+            throw VolumeError(.invalid, "\(type) is an invalid volume type (hostPath type must be one of \"\", "
+                                  + "DirectoryOrCreate, Directory, FileOrCreate, File, Socket, CharDevice, BlockDevice)")
         }
+    }
+
+    /// What a type asks of the path, in words, for the end of an error message.
+    static func rule(of type: String) -> String {
+        let rule = switch type {
+        case "DirectoryOrCreate": "a directory is made (with its parents, mode 0755) when nothing is at the path; else a directory must be there"
+        case "Directory": "an existing directory must be at the path"
+        case "FileOrCreate": "an empty file is made (mode 0644, never its parent directory) when nothing is at the path; else a file must be there"
+        case "File": "an existing file must be at the path"
+        case "Socket": "an existing UNIX socket must be at the path"
+        case "CharDevice": "an existing character device must be at the path"
+        case "BlockDevice": "an existing block device must be at the path"
+        default: "no check"
+        }
+        return "(type \"\(type)\": \(rule))"
     }
 
     private static func exists(_ path: String) -> Bool {
@@ -72,18 +89,21 @@ public struct HostPathMounter: VolumeMounter {
         }
     }
 
-    private static func matches(_ path: String, _ expected: String, _ description: String) throws(VolumeError) {
+    private static func matches(_ path: String, type: String, _ expected: String, _ description: String) throws(VolumeError) {
         var st = stat()
-        guard stat(path, &st) == 0 else { throw VolumeError(.invalid, "hostPath \(path) doesn't exist") }
+        guard stat(path, &st) == 0 else {
+            let reason = errno == ENOENT ? "doesn't exist" : "cannot be checked: \(String(cString: strerror(errno)))"
+            throw VolumeError(.invalid, "hostPath type check failed: \(path) \(reason) \(rule(of: type))")
+        }
         guard let actual = fileType(st) else {
-            throw VolumeError(.invalid, "hostPath type check failed, \(path) is not a \(description), unable to determine its type: only recognise file, directory, socket, block device and character device")
+            throw VolumeError(.invalid, "hostPath type check failed, \(path) is not a \(description), unable to determine its type: only recognise file, directory, socket, block device and character device \(rule(of: type))")
         }
         guard actual == expected else {
-            throw VolumeError(.invalid, "hostPath type check failed: \(path) is not a \(description), it's a \(actual)")
+            throw VolumeError(.invalid, "hostPath type check failed: \(path) is not a \(description), it's a \(actual) \(rule(of: type))")
         }
     }
 
-    private static func makeDirectory(_ path: String) throws(VolumeError) {
+    private static func makeDirectory(_ path: String, type: String) throws(VolumeError) {
         var current = ""
         for component in path.split(separator: "/") {
             current += "/" + component
@@ -91,16 +111,17 @@ public struct HostPathMounter: VolumeMounter {
                 // The mode the rule promises, whatever the agent's umask (lvm2_init sets 077).
                 _ = chmod(current, 0o755)
             } else if errno != EEXIST {
-                throw VolumeError(.failed, "mkdir \(current): \(String(cString: strerror(errno)))")
+                throw VolumeError(.failed, "hostPath type check failed: cannot make directory \(current): \(String(cString: strerror(errno))) \(rule(of: type))")
             }
         }
     }
 
-    private static func makeFile(_ path: String) throws(VolumeError) {
+    private static func makeFile(_ path: String, type: String) throws(VolumeError) {
         let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             if errno == EEXIST { return }
-            throw VolumeError(.failed, "open \(path): \(String(cString: strerror(errno)))")
+            let kind: VolumeError.Kind = errno == ENOENT ? .invalid : .failed
+            throw VolumeError(kind, "hostPath type check failed: cannot make file \(path): \(String(cString: strerror(errno))) \(rule(of: type))")
         }
         _ = fchmod(fd, 0o644)
         close(fd)
