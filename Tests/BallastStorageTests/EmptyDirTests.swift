@@ -93,6 +93,7 @@ struct EmptyDirTests {
             let violations = EmptyDirMounter.limitViolations(of: pod, podDirectory: podDirectory)
             #expect(violations.map(\.volume) == ["cache"])
             #expect(violations.first?.message == "Usage of EmptyDir volume \"cache\" exceeds the limit \"2Mi\".")
+            #expect(await manager.emptyDirLimitViolations(of: pod, podDirectory: podDirectory).map(\.message) == violations.map(\.message))
             try await manager.tearDown(podDirectory: podDirectory)
         }
     }

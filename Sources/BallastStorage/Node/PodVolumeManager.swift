@@ -13,6 +13,9 @@ import Glibc
 ///     // each ContainerMount → an OCI bind mount (rbind, ro when readOnly, rslave)
 /// }
 /// _ = try await volumes.update(pod: pod, podDirectory: dir, inputs: newInputs)          // ConfigMap/Secret changed
+/// for violation in await volumes.emptyDirLimitViolations(of: pod, podDirectory: dir) { … } // evict: reason Evicted
+/// _ = await volumes.repairNFSVolumes(podDirectory: dir)                                 // periodically: a dead FUSE daemon replaced
+/// try volumes.tearDownContainer(podDirectory: dir, containerName: name)                 // before a container restarts or goes
 /// try await volumes.tearDown(podDirectory: dir)                                         // pod gone: works from disk alone
 /// ```
 ///
@@ -209,6 +212,16 @@ public struct PodVolumeManager: Sendable {
         case .localVolume: try claims.tearDownLocal(volumeName: name, podDirectory: podDirectory)
         case .blockDevice: try await claims.tearDown(volumeName: name, podDirectory: podDirectory)
         }
+    }
+
+    // MARK: - Upkeep
+
+    /// The disk emptyDir volumes of `pod` whose usage exceeds their sizeLimit, each with
+    /// the message of the eviction the agent then makes (reason "Evicted"): this kernel has
+    /// no quotas, so the agent calls this periodically for every running pod. Measures on a
+    /// thread of its own, never on the cooperative pool (a big volume takes a while).
+    public func emptyDirLimitViolations(of pod: Pod, podDirectory: String) async -> [(volume: String, message: String)] {
+        await NFSMounter.offPool { EmptyDirMounter.limitViolations(of: pod, podDirectory: podDirectory) }
     }
 
     /// Re-mounts NFS volumes of the pod whose FUSE daemon died, so running containers see
