@@ -29,6 +29,7 @@ struct EmptyDirTests {
 
             try await manager.tearDown(podDirectory: podDirectory)
             #expect(!FileManager.default.fileExists(atPath: volume.hostPath))
+            #expect(!FileManager.default.fileExists(atPath: podDirectory + "/plugins"))
             #expect(NodeTest.mounts(under: podDirectory).isEmpty)
             try await manager.tearDown(podDirectory: podDirectory)
         }
@@ -54,7 +55,15 @@ struct EmptyDirTests {
             let size = try FileManager.default.attributesOfItem(atPath: path + "/fill")[.size] as? Int ?? 0
             #expect(size > 60 << 20 && size <= 64 << 20, "the writer got up to the limit: \(size)")
 
+            #expect(NodeTest.status(path)?.mode == 0o1777, "a tmpfs root, as upstream's")
             _ = try await manager.setUp(pod: pod, podDirectory: podDirectory, inputs: inputs)
+            #expect(NodeTest.mounts(under: path).count == 1)
+            #expect(NodeTest.status(path)?.mode == 0o1777)
+
+            // The node rebooted: the tmpfs is gone, the marker stays; set-up mounts a new one.
+            try LinuxMounter().unmount(path)
+            _ = try await manager.setUp(pod: pod, podDirectory: podDirectory, inputs: inputs)
+            #expect(NodeTest.mount(at: path)?.fileSystemType == "tmpfs")
             #expect(NodeTest.mounts(under: path).count == 1)
 
             try await manager.tearDown(podDirectory: podDirectory)
@@ -109,6 +118,11 @@ struct EmptyDirTests {
             #expect(root.mode == 0o2777)
             #expect(try NodeTest.run(as: 1000, gid: 1000, "touch \(path)/made-by-1000").succeeded)
             #expect(NodeTest.status(path + "/made-by-1000")?.gid == 2000)
+
+            // Set-up again (an agent restart) keeps what the first one and the containers made.
+            #expect(chmod(path, 0o2770) == 0)
+            _ = try await manager.setUp(pod: pod, podDirectory: podDirectory, inputs: PodVolumeInputs())
+            #expect(NodeTest.status(path).map { $0.mode == 0o2770 && $0.gid == 2000 } == true)
             try await manager.tearDown(podDirectory: podDirectory)
         }
     }

@@ -26,25 +26,42 @@ public struct EmptyDirMounter: VolumeMounter {
     static let mode: mode_t = 0o777
 
     /// Makes the directory (and mounts the tmpfs); see `VolumeMounter.setUp`.
+    ///
+    /// A ready marker outside the volume (as upstream's) records a finished set-up: a repeat
+    /// leaves the volume's mode and ownership as the first one (and the containers since)
+    /// made them, and only remounts a Memory volume's tmpfs if it is gone (the node
+    /// rebooted, so its content went with it anyway).
     public func setUp(_ request: VolumeSetUpRequest) async throws(VolumeError) -> MountedVolume {
         let source = request.volume.source.emptyDir ?? EmptyDirVolumeSource()
-        let directory = kind.directory(for: request.volume.name, podDirectory: request.podDirectory)
+        let name = request.volume.name
+        let directory = kind.directory(for: name, podDirectory: request.podDirectory)
+        let marker = kind.stateDirectory(for: name, podDirectory: request.podDirectory) + "/ready"
+        let mounted = MountedVolume(name: name, kind: kind, hostPath: directory, readOnly: false)
+        let isMemory = source.medium == "Memory"
+        if let medium = source.medium, !medium.isEmpty, !isMemory {
+            throw VolumeError(.invalid, "unknown storage medium \"\(medium)\"")
+        }
+        if access(marker, F_OK) == 0 {
+            let tmpfsThere = (try? mounter.mounts().last { $0.mountPoint == directory }?.fileSystemType == "tmpfs") ?? false
+            if !isMemory || tmpfsThere { return mounted }
+        }
         try VolumeDirectory.make(directory, mode: Self.mode)
-        if source.medium == "Memory" {
+        if isMemory {
             let size = Self.memorySize(sizeLimit: source.sizeLimit, inputs: request.inputs)
             try Self.mountTmpfs(at: directory, size: size, mounter: mounter)
-        } else if let medium = source.medium, !medium.isEmpty {
-            throw VolumeError(.invalid, "unknown storage medium \"\(medium)\"")
         }
         if let group = request.fsGroup {
             try VolumeOwnership.apply(group: group, to: directory, readOnly: false, policy: request.fsGroupChangePolicy)
         }
-        return MountedVolume(name: request.volume.name, kind: kind, hostPath: directory, readOnly: false)
+        try VolumeDirectory.makeMarker(marker)
+        return mounted
     }
 
-    /// Unmounts a tmpfs if there is one and removes the directory; see `VolumeMounter.tearDown`.
+    /// Unmounts a tmpfs if there is one and removes the directory and the ready marker; see
+    /// `VolumeMounter.tearDown`.
     public func tearDown(volumeName name: String, podDirectory: String) async throws(VolumeError) {
         try Self.unmountAndRemove(kind.directory(for: name, podDirectory: podDirectory), mounter: mounter)
+        try VolumeDirectory.remove(kind.stateDirectory(for: name, podDirectory: podDirectory), mounter: mounter)
     }
 
     /// The size of a Memory emptyDir: the smallest of the node's allocatable memory, the

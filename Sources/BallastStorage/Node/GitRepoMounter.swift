@@ -63,10 +63,7 @@ public struct GitRepoMounter: VolumeMounter {
         if let group = request.fsGroup {
             try VolumeOwnership.apply(group: group, to: directory, readOnly: false, policy: request.fsGroupChangePolicy)
         }
-        try VolumeDirectory.make(state, mode: 0o700)
-        let fd = open(marker, O_CREAT | O_WRONLY | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw VolumeError(.failed, SystemCallError("open", path: marker, errno: errno).description) }
-        close(fd)
+        try VolumeDirectory.makeMarker(marker)
         return mounted
     }
 

@@ -53,6 +53,16 @@ enum VolumeDirectory {
         }
     }
 
+    /// Makes the empty file `path` (a "set-up finished" marker) and its directory (0700:
+    /// only the agent reads it); an existing marker is kept.
+    static func makeMarker(_ path: String) throws(VolumeError) {
+        let parent = String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
+        try make(parent, mode: 0o700)
+        let fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else { throw VolumeError(.failed, SystemCallError("open", path: path, errno: errno).description) }
+        close(fd)
+    }
+
     /// Removes `path` if it is an empty directory; anything else is left alone.
     static func removeIfEmpty(_ path: String) {
         _ = rmdir(path)
