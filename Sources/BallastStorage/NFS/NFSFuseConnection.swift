@@ -16,13 +16,16 @@ final class NFSFuseConnection: Sendable {
     /// (INTEROP pitfall 12), so the filesystem keeps one connection per caller.
     let uid: UInt32
     let gid: UInt32
+    /// The protocol version the context speaks.
+    let version: NFSVersion
     /// The nfs_context, as bits so the class is Sendable; used only under `lock`.
     private let contextBits: UInt
     private let lock = Mutex(())
 
-    private init(uid: UInt32, gid: UInt32, context: OpaquePointer) {
+    private init(uid: UInt32, gid: UInt32, version: NFSVersion, context: OpaquePointer) {
         self.uid = uid
         self.gid = gid
+        self.version = version
         self.contextBits = UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(context)))
     }
 
@@ -45,6 +48,12 @@ final class NFSFuseConnection: Sendable {
         // Other clients change the export: no stale directory listings.
         nfs_set_dircache(handle, 0)
         nfs_set_tcp_syncnt(handle, 3)
+        if configuration.version == .v4 {
+            // libnfs names every context of a process alike, so the server took a second
+            // context's SETCLIENTID for the first client rebooting and dropped its state
+            // (its OPENs then failed with ERANGE): one NFSv4 client name per context.
+            nfs4_set_client_name(handle, "ballast-nfs-fuse-\(getpid())-\(uid)-\(gid)-\(UInt32.random(in: 0...UInt32.max))")
+        }
         nfs_set_uid(handle, Int32(bitPattern: uid))
         nfs_set_gid(handle, Int32(bitPattern: gid))
         if configuration.port != nil || configuration.mountPort != nil {
@@ -64,7 +73,7 @@ final class NFSFuseConnection: Sendable {
             nfs_destroy_context(handle)
             return .failure(error)
         }
-        return .success(NFSFuseConnection(uid: uid, gid: gid, context: handle))
+        return .success(NFSFuseConnection(uid: uid, gid: gid, version: configuration.version, context: handle))
     }
 
     private static func message(_ handle: OpaquePointer) -> String {
@@ -122,13 +131,35 @@ final class NFSFuseConnection: Sendable {
     func link(_ path: String, to newPath: String) -> Int32 { withContext { Self.result(nfs_link($0, path, newPath)) } }
 
     func chmod(_ path: String, mode: UInt32) -> Int32 {
+        // Over NFSv4 this fails here (ERANGE for files, EISDIR for directories), through a
+        // path or an open file alike: a known gap of libnfs 4.0 against ganesha.
         withContext { Self.result(nfs_chmod($0, path, Int32(bitPattern: mode & 0o7777))) }
+    }
+
+    /// libnfs 4.0's path SETATTR of owners fails on NFSv4 here (ERANGE for files, EISDIR for
+    /// directories), while the same SETATTR through an open file works: so a file's owner
+    /// is set by opening it. Directories cannot be opened over NFSv4 (a known gap: their
+    /// chown fails).
+    private func throughOpenFile(_ path: String, _ body: (OpaquePointer, OpaquePointer) -> Int32) -> Int32 {
+        withContext { nfs in
+            // Read-write when allowed: SETATTR with a read-only open's state is refused here.
+            var file: OpaquePointer?
+            var opened = nfs_open(nfs, path, O_RDWR, &file)
+            if opened == -EACCES || opened == -EPERM { opened = nfs_open(nfs, path, O_RDONLY, &file) }
+            guard opened == 0, let file else { return Self.result(opened == 0 ? -EIO : opened) }
+            let status = body(nfs, file)
+            _ = nfs_close(nfs, file)
+            return Self.result(status)
+        }
     }
 
     /// chown that never follows a final symlink. (libnfs 4.0's lchown fails on directories
     /// over NFSv4, so only symlinks take the l-variant.)
     func chown(_ path: String, uid: UInt32, gid: UInt32, isSymlink: Bool) -> Int32 {
-        withContext { nfs in
+        if version == .v4 && !isSymlink {
+            return throughOpenFile(path) { nfs_fchown($0, $1, Int32(bitPattern: uid), Int32(bitPattern: gid)) }
+        }
+        return withContext { nfs in
             isSymlink ? Self.result(nfs_lchown(nfs, path, Int32(bitPattern: uid), Int32(bitPattern: gid)))
                 : Self.result(nfs_chown(nfs, path, Int32(bitPattern: uid), Int32(bitPattern: gid)))
         }
@@ -177,12 +208,17 @@ final class NFSFuseConnection: Sendable {
     }
 
     /// Creates and opens `path` read-write (nfs_creat would open it read-only, which NFSv4
-    /// enforces on the first write: INTEROP pitfall 13).
+    /// enforces on the first write: INTEROP pitfall 13), with `mode`.
     func create(_ path: String, flags: Int32, mode: UInt32) -> (Int32, UInt) {
         withContext { nfs -> (Int32, UInt) in
             var file: OpaquePointer?
             let status = nfs_create(nfs, path, O_RDWR | O_CREAT | (flags & (O_EXCL | O_TRUNC)), Int32(bitPattern: mode & 0o7777), &file)
             guard status == 0, let file else { return (Self.result(status == 0 ? -EIO : status), 0) }
+            if version == .v4 {
+                // libnfs 4.0 creates NFSv4 files 0600 whatever the mode: set it through the
+                // open file (best effort: the file exists either way, as after a failed chmod).
+                _ = nfs_fchmod(nfs, file, Int32(bitPattern: mode & 0o7777))
+            }
             return (0, UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(file))))
         }
     }

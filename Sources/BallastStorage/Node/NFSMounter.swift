@@ -12,6 +12,10 @@ import Synchronization
 /// so when a daemon dies (`Transport endpoint is not connected`) and `repair` mounts a new
 /// one, running containers see the data again (runtime-recipe 2.25).
 ///
+/// NFSv4 (a PV with `nfsvers=4`) reads, writes, creates with the caller's identity and
+/// mode, and changes a file's owner and times; chmod, and chown of a directory, fail there
+/// (libnfs 4.0's path SETATTR against ganesha): a known gap, so NFSv3 stays the default.
+///
 /// Nothing here waits on the NFS server when unmounting: teardown detaches the mount
 /// lazily (MNT_DETACH, no stat of the dead mount point) and stops the daemon with SIGTERM,
 /// then SIGKILL, so a dead server never wedges pod deletion (storage-rules.md pain 10).
