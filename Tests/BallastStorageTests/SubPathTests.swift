@@ -139,6 +139,31 @@ struct SubPathTests {
         }
     }
 
+    @Test("one configMap key by subPath (nginx.conf): the file through ..data is bound, read-only, and keeps the version it had")
+    func configMapKey() async throws {
+        try await NodeTest.withPodDirectory { podDirectory in
+            let manager = try NodeTest.manager()
+            let web = container("web", [VolumeMount(name: "conf", mountPath: "/etc/nginx/nginx.conf", subPath: "nginx.conf")])
+            let pod = NodeTest.pod(volumes: [Volume(name: "conf", source: VolumeSource(configMap: ConfigMapVolumeSource(name: "nginx")))], containers: [web])
+            func inputs(_ text: String) -> PodVolumeInputs {
+                PodVolumeInputs(configMaps: ["nginx": ConfigMap(metadata: ObjectMeta(name: "nginx", namespace: "default"), data: ["nginx.conf": text])])
+            }
+            let volumes = try await manager.setUp(pod: pod, podDirectory: podDirectory, inputs: inputs("worker_processes 1;"))
+            let mounts = try manager.containerMounts(for: web, volumes: volumes, environment: [:], podDirectory: podDirectory)
+            #expect(mounts.map(\.readOnly) == [true])
+            #expect(NodeTest.status(mounts[0].hostPath)?.type == UInt32(S_IFREG))
+            #expect(NodeTest.read(mounts[0].hostPath) == "worker_processes 1;")
+            #expect(NodeTest.mount(at: mounts[0].hostPath)?.isReadOnly == true)
+
+            // As upstream: a subPath bind is not updated (it holds the file it was made from).
+            #expect(try await manager.update(pod: pod, podDirectory: podDirectory, inputs: inputs("worker_processes 4;")) == ["conf"])
+            #expect(NodeTest.read(volumes["conf"].map { $0.hostPath + "/nginx.conf" } ?? "") == "worker_processes 4;")
+            #expect(NodeTest.read(mounts[0].hostPath) == "worker_processes 1;")
+            try await manager.tearDown(podDirectory: podDirectory)
+            #expect(NodeTest.mounts(under: podDirectory).isEmpty)
+        }
+    }
+
     @Test("symlinks that stay inside the volume still work, as upstream's subPath allows them")
     func internalSymlink() async throws {
         try await NodeTest.withPodDirectory { podDirectory in
