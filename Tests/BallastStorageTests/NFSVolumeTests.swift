@@ -144,12 +144,16 @@ struct NFSVolumeTests {
         }
     }
 
-    @Test("teardown with the server hung returns, unmounts and stops the daemon (pod deletion never wedges)")
+    @Test("teardown with the server hung returns, unmounts the volume and its subPath binds and stops the daemon (pod deletion never wedges)")
     func tearDownWithHungServer() async throws {
         try await NFSServer.with { server in
             let manager = try NodeTest.manager(nfs: true)
             try await NodeTest.withPodDirectory { podDirectory in
-                _ = try await manager.setUp(pod: pod(), podDirectory: podDirectory, inputs: try inputs(server))
+                let volumes = try await manager.setUp(pod: pod(), podDirectory: podDirectory, inputs: try inputs(server))
+                // A container binds part of the volume by subPath.
+                let redis = Container(name: "redis", volumeMounts: [VolumeMount(name: "data", mountPath: "/data", subPath: "redis")])
+                let binds = try manager.containerMounts(for: redis, volumes: volumes, environment: [:], podDirectory: podDirectory)
+                #expect(NodeTest.mount(at: binds[0].hostPath) != nil)
                 let pidFile = VolumeKind.nfs.stateDirectory(for: "data", podDirectory: podDirectory) + "/daemon.pid"
                 let pid = try #require(NodeTest.read(pidFile).flatMap { pid_t($0) })
                 try server.pause()

@@ -108,6 +108,25 @@ struct VolumeRecoveryTests {
         }
     }
 
+    @Test("a pod directory reached through a symlink (not even made yet) is resolved: mounts are found again and torn down")
+    func symlinkedPodDirectory() async throws {
+        try await withLocalDisk { podDirectory, disk in
+            let base = (podDirectory as NSString).deletingLastPathComponent
+            try FileManager.default.createSymbolicLink(atPath: base + "/link", withDestinationPath: base)
+            let throughLink = base + "/link/uid-other"
+            let (pod, inputs, app) = pod(localDisk: disk)
+            let manager = try NodeTest.manager()
+            let volumes = try await manager.setUp(pod: pod, podDirectory: throughLink, inputs: inputs)
+            #expect(volumes["scratch"]?.hostPath == base + "/uid-other/volumes/kubernetes.io~empty-dir/scratch")
+            _ = try manager.containerMounts(for: app, volumes: volumes, environment: [:], podDirectory: throughLink)
+            _ = try await manager.setUp(pod: pod, podDirectory: throughLink, inputs: inputs)
+            _ = try manager.containerMounts(for: app, volumes: volumes, environment: [:], podDirectory: throughLink)
+            #expect(mountTable(base + "/uid-other").values.allSatisfy { $0 == 1 })
+            try await manager.tearDown(podDirectory: throughLink)
+            #expect(NodeTest.mounts(under: base + "/uid-other").isEmpty)
+        }
+    }
+
     @Test("teardown never deletes what lies under a mount it did not make: it fails, keeps the data, and succeeds once the mount is gone")
     func foreignMountIsNeverDeleted() async throws {
         try await withLocalDisk { podDirectory, disk in

@@ -166,7 +166,7 @@ public struct NFSMounter: VolumeMounter {
     private func prepareSharedBind(_ volume: String) throws(VolumeError) {
         var stack = try mountsAt(volume)
         while let top = stack.last, top.fileSystemType.hasPrefix("fuse") {
-            try detach(volume)
+            try Self.detach(volume)
             stack = try mountsAt(volume)
         }
         if stack.isEmpty {
@@ -187,7 +187,7 @@ public struct NFSMounter: VolumeMounter {
     }
 
     /// Lazily unmounts the top mount at `path` without resolving or stat'ing it.
-    private func detach(_ path: String) throws(VolumeError) {
+    static func detach(_ path: String) throws(VolumeError) {
         // MNT_DETACH (2) | UMOUNT_NOFOLLOW (8).
         if umount2(path, 2 | 8) != 0 && errno != EINVAL && errno != ENOENT {
             throw VolumeError(.failed, SystemCallError("umount", path: path, errno: errno).description)
@@ -197,7 +197,7 @@ public struct NFSMounter: VolumeMounter {
     private func detachAll(_ path: String) throws(VolumeError) {
         var remaining = try mountsAt(path).count
         while remaining > 0 {
-            try detach(path)
+            try Self.detach(path)
             let now = try mountsAt(path).count
             guard now < remaining else { throw VolumeError(.failed, "\(path) stays mounted after umount") }
             remaining = now

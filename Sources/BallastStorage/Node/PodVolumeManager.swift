@@ -22,7 +22,8 @@ import Glibc
 /// Volumes live at `<podDir>/volumes/<kind>/<name>` (hostPath volumes stay where they are);
 /// what a mounter must remember sits in `<podDir>/plugins/<kind>/<name>`; subPath binds in
 /// `<podDir>/volume-subpaths`. Every step is idempotent: after a crash the agent calls the
-/// same method again.
+/// same method again. The pod directory may be given through symlinks: every method
+/// resolves it first, so returned host paths are the real ones the mount table shows.
 public struct PodVolumeManager: Sendable {
     /// emptyDir volumes.
     public var emptyDir: EmptyDirMounter
@@ -71,6 +72,7 @@ public struct PodVolumeManager: Sendable {
     /// - Throws: `PodVolumeError` naming each volume that failed; the others stay set up,
     ///   so a retry only redoes the failed ones.
     public func setUp(pod: Pod, podDirectory: String, inputs: PodVolumeInputs) async throws(PodVolumeError) -> [String: MountedVolume] {
+        let podDirectory = Self.canonical(podDirectory)
         var mounted: [String: MountedVolume] = [:]
         var failures: [(volume: String, error: VolumeError)] = []
         for volume in pod.spec?.volumes ?? [] {
@@ -87,6 +89,8 @@ public struct PodVolumeManager: Sendable {
 
     /// Sets up one volume.
     public func setUp(_ request: VolumeSetUpRequest) async throws(VolumeError) -> MountedVolume {
+        var request = request
+        request.podDirectory = Self.canonical(request.podDirectory)
         let source = request.volume.source
         if source.emptyDir != nil { return try await emptyDir.setUp(request) }
         if source.hostPath != nil { return try await hostPath.setUp(request) }
@@ -113,6 +117,7 @@ public struct PodVolumeManager: Sendable {
     /// (atomically: readers see the old or the new files, never a mix).
     /// - Returns: the names of the volumes whose files changed.
     public func update(pod: Pod, podDirectory: String, inputs: PodVolumeInputs) async throws(PodVolumeError) -> [String] {
+        let podDirectory = Self.canonical(podDirectory)
         var changed: [String] = []
         var failures: [(volume: String, error: VolumeError)] = []
         for volume in pod.spec?.volumes ?? [] {
@@ -139,6 +144,7 @@ public struct PodVolumeManager: Sendable {
     /// - Throws: `VolumeError` naming the mount that cannot be made (the container must not start).
     public func containerMounts(for container: Container, volumes: [String: MountedVolume], environment: [String: String],
                                 podDirectory: String) throws(VolumeError) -> [ContainerMount] {
+        let podDirectory = Self.canonical(podDirectory)
         var mounts: [ContainerMount] = []
         for (index, mount) in (container.volumeMounts ?? []).enumerated() {
             guard let volume = volumes[mount.name] else {
@@ -166,6 +172,7 @@ public struct PodVolumeManager: Sendable {
     /// Removes the subPath binds of a container that ended (before it is started again or
     /// removed).
     public func tearDownContainer(podDirectory: String, containerName: String) throws(VolumeError) {
+        let podDirectory = Self.canonical(podDirectory)
         try subPaths.cleanUp(podDirectory: podDirectory, containerName: containerName)
     }
 
@@ -177,6 +184,7 @@ public struct PodVolumeManager: Sendable {
     /// - Throws: `PodVolumeError` for volumes that stay mounted; nothing below a mount is
     ///   ever deleted, and a later call retries.
     public func tearDown(podDirectory: String) async throws(PodVolumeError) {
+        let podDirectory = Self.canonical(podDirectory)
         var failures: [(volume: String, error: VolumeError)] = []
         do {
             try subPaths.cleanUp(podDirectory: podDirectory, containerName: nil)
@@ -203,6 +211,7 @@ public struct PodVolumeManager: Sendable {
 
     /// Tears down one volume of a kind.
     public func tearDown(volumeName name: String, kind: VolumeKind, podDirectory: String) async throws(VolumeError) {
+        let podDirectory = Self.canonical(podDirectory)
         switch kind {
         case .emptyDir: try await emptyDir.tearDown(volumeName: name, podDirectory: podDirectory)
         case .hostPath: try await hostPath.tearDown(volumeName: name, podDirectory: podDirectory)
@@ -221,18 +230,43 @@ public struct PodVolumeManager: Sendable {
     /// no quotas, so the agent calls this periodically for every running pod. Measures on a
     /// thread of its own, never on the cooperative pool (a big volume takes a while).
     public func emptyDirLimitViolations(of pod: Pod, podDirectory: String) async -> [(volume: String, message: String)] {
-        await NFSMounter.offPool { EmptyDirMounter.limitViolations(of: pod, podDirectory: podDirectory) }
+        let podDirectory = Self.canonical(podDirectory)
+        return await NFSMounter.offPool { EmptyDirMounter.limitViolations(of: pod, podDirectory: podDirectory) }
     }
 
     /// Re-mounts NFS volumes of the pod whose FUSE daemon died, so running containers see
     /// their data again; the agent calls it periodically.
     /// - Returns: the names of the volumes remounted.
     public func repairNFSVolumes(podDirectory: String) async -> [String] {
+        let podDirectory = Self.canonical(podDirectory)
         var repaired: [String] = []
         for name in Self.entries(of: podDirectory + "/plugins/" + VolumeKind.nfs.rawValue).sorted() {
             if (try? await nfs.repair(volumeName: name, podDirectory: podDirectory)) == true { repaired.append(name) }
         }
         return repaired
+    }
+
+    /// `podDirectory` with symlinks resolved, as /proc/self/mountinfo names mount points
+    /// (so mounts made under it are found again by path): its longest existing prefix
+    /// resolved, the rest (not made yet) appended. Resolving it cannot hang: the pod
+    /// directory is the agent's, never a network mount.
+    static func canonical(_ podDirectory: String) -> String {
+        var existing = podDirectory
+        var missing: [Substring] = []
+        while !existing.isEmpty {
+            if let resolved = realpath(existing, nil) {
+                defer { free(resolved) }
+                let base = String(cString: resolved)
+                return missing.reversed().reduce(base) { $0.hasSuffix("/") ? $0 + $1 : $0 + "/" + $1 }
+            }
+            guard let slash = existing.lastIndex(of: "/") else { break }
+            let component = existing[existing.index(after: slash)...]
+            if !component.isEmpty { missing.append(component) }
+            existing = String(existing[..<slash])
+            if existing.isEmpty { existing = "/" }
+            if existing == "/" && component.isEmpty { break }
+        }
+        return podDirectory
     }
 
     private static func entries(of directory: String) -> [String] {

@@ -82,14 +82,24 @@ public struct SubPathBinder: Sendable {
         }
     }
 
+    /// Detaches every bind at `target` (a path this binder made, read from the mount table)
+    /// lazily and without resolving it: a process of the old container may still hold the
+    /// bind, and a bind into an NFS volume whose server hangs must not hang the agent.
     private func unmountAll(_ target: String) throws(VolumeError) {
+        var remaining = try count(at: target)
+        while remaining > 0 {
+            try NFSMounter.detach(target)
+            let now = try count(at: target)
+            guard now < remaining else { throw VolumeError(.failed, "\(target) stays mounted after umount") }
+            remaining = now
+        }
+    }
+
+    private func count(at target: String) throws(VolumeError) -> Int {
         do {
-            while try mounter.mounts().contains(where: { $0.mountPoint == target }) {
-                // Lazy: a process of the old container may still hold it.
-                try mounter.unmount(target, lazy: true)
-            }
+            return try mounter.mounts().filter { $0.mountPoint == target }.count
         } catch {
-            throw VolumeError(.failed, "unmounting \(target): \(error)")
+            throw VolumeError(.failed, "reading the mount table: \(error)")
         }
     }
 
