@@ -5,8 +5,9 @@ import Foundation
 import Testing
 
 /// NFS-backed claims as pods see them: through the FUSE daemon (`ballast nfs-fuse`, real
-/// libfuse, real /dev/fuse) against a real nfs-ganesha.
-@Suite("NFS claims through the FUSE daemon", .enabled(if: NFSServer.isEnabled), NodeTest.enabled())
+/// libfuse, real /dev/fuse) against a real nfs-ganesha. One test at a time: each starts a
+/// ganesha, which blocks a test thread while it comes up.
+@Suite("NFS claims through the FUSE daemon", .serialized, .enabled(if: NFSServer.isEnabled), NodeTest.enabled())
 struct NFSVolumeTests {
     /// A pod with one claim volume "data" on claim "data-claim".
     private func pod(_ name: String = "redis", readOnly: Bool? = nil) -> Pod {
