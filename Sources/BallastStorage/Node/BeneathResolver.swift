@@ -50,8 +50,11 @@ struct BeneathResolver {
                     } catch where error.errno == EEXIST {
                         // Made meanwhile: opened (and checked) below like any other entry.
                     }
+                    // chmod only when the umask changed the mode (a chmod that is not needed
+                    // must not fail a subPath on a filesystem that refuses it: NFSv4's gap).
                     let made = try current.child(name)
-                    if try made.status().isDirectory { try made.changeMode(createMode) }
+                    let status = try made.status()
+                    if status.isDirectory, status.st_mode & 0o7777 != createMode { try made.changeMode(createMode) }
                 } catch {
                     throw .system(error)
                 }
