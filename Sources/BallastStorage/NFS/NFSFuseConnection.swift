@@ -16,16 +16,18 @@ final class NFSFuseConnection: Sendable {
     /// (INTEROP pitfall 12), so the filesystem keeps one connection per caller.
     let uid: UInt32
     let gid: UInt32
+    /// What the context is connected to (a fresh context is made from it when one is needed).
+    let configuration: NFSFuseConfiguration
     /// The protocol version the context speaks.
-    let version: NFSVersion
+    var version: NFSVersion { configuration.version }
     /// The nfs_context, as bits so the class is Sendable; used only under `lock`.
     private let contextBits: UInt
     private let lock = Mutex(())
 
-    private init(uid: UInt32, gid: UInt32, version: NFSVersion, context: OpaquePointer) {
+    private init(uid: UInt32, gid: UInt32, configuration: NFSFuseConfiguration, context: OpaquePointer) {
         self.uid = uid
         self.gid = gid
-        self.version = version
+        self.configuration = configuration
         self.contextBits = UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(context)))
     }
 
@@ -73,7 +75,7 @@ final class NFSFuseConnection: Sendable {
             nfs_destroy_context(handle)
             return .failure(error)
         }
-        return .success(NFSFuseConnection(uid: uid, gid: gid, version: configuration.version, context: handle))
+        return .success(NFSFuseConnection(uid: uid, gid: gid, configuration: configuration, context: handle))
     }
 
     private static func message(_ handle: OpaquePointer) -> String {
@@ -131,46 +133,36 @@ final class NFSFuseConnection: Sendable {
     func link(_ path: String, to newPath: String) -> Int32 { withContext { Self.result(nfs_link($0, path, newPath)) } }
 
     func chmod(_ path: String, mode: UInt32) -> Int32 {
-        // Over NFSv4 this fails here (ERANGE for files, EISDIR for directories), through a
-        // path or an open file alike: a known gap of libnfs 4.0 against ganesha.
-        withContext { Self.result(nfs_chmod($0, path, Int32(bitPattern: mode & 0o7777))) }
+        setAttributes { Self.result(nfs_chmod($0, path, Int32(bitPattern: mode & 0o7777))) }
     }
 
-    /// libnfs 4.0's path SETATTR of owners fails on NFSv4 here (ERANGE for files, EISDIR for
-    /// directories), while the same SETATTR through an open file works: so a file's owner
-    /// is set by opening it. Directories cannot be opened over NFSv4 (a known gap: their
-    /// chown fails).
-    private func throughOpenFile(_ path: String, _ body: (OpaquePointer, OpaquePointer) -> Int32) -> Int32 {
-        withContext { nfs in
-            // Read-write when allowed: SETATTR with a read-only open's state is refused here.
-            var file: OpaquePointer?
-            var opened = nfs_open(nfs, path, O_RDWR, &file)
-            if opened == -EACCES || opened == -EPERM { opened = nfs_open(nfs, path, O_RDONLY, &file) }
-            guard opened == 0, let file else { return Self.result(opened == 0 ? -EIO : opened) }
-            let status = body(nfs, file)
-            _ = nfs_close(nfs, file)
-            return Self.result(status)
-        }
-    }
-
-    /// chown that never follows a final symlink. (libnfs 4.0's lchown fails on directories
-    /// over NFSv4, so only symlinks take the l-variant.)
+    /// chown that never follows a final symlink.
     func chown(_ path: String, uid: UInt32, gid: UInt32, isSymlink: Bool) -> Int32 {
-        if version == .v4 && !isSymlink {
-            return throughOpenFile(path) { nfs_fchown($0, $1, Int32(bitPattern: uid), Int32(bitPattern: gid)) }
-        }
-        return withContext { nfs in
+        setAttributes { nfs in
             isSymlink ? Self.result(nfs_lchown(nfs, path, Int32(bitPattern: uid), Int32(bitPattern: gid)))
                 : Self.result(nfs_chown(nfs, path, Int32(bitPattern: uid), Int32(bitPattern: gid)))
         }
     }
 
-    func truncate(_ path: String, length: UInt64) -> Int32 { withContext { Self.result(nfs_truncate($0, path, length)) } }
+    func truncate(_ path: String, length: UInt64) -> Int32 { setAttributes { Self.result(nfs_truncate($0, path, length)) } }
 
     func utimes(_ path: String, access: timeval, modification: timeval) -> Int32 {
-        withContext { nfs in
+        setAttributes { nfs in
             var times = [access, modification]
             return Self.result(nfs_utimes(nfs, path, &times))
+        }
+    }
+
+    /// Runs a SETATTR by path. Over NFSv4, libnfs 4.0 does one by OPEN + SETATTR + CLOSE
+    /// and leaves the context's open-owner seqid behind the server's: the context's next
+    /// OPEN fails with NFS4ERR_BAD_SEQID (seen as ERANGE). So over NFSv4 each one runs on a
+    /// fresh context of the same identity (a few round trips on top). Directories cannot be
+    /// OPENed, so their chmod and chown fail over NFSv4 (EISDIR): a known gap.
+    private func setAttributes(_ body: (OpaquePointer) -> Int32) -> Int32 {
+        guard version == .v4 else { return withContext(body) }
+        switch Self.connect(configuration, uid: uid, gid: gid) {
+        case .success(let fresh): return fresh.withContext(body)
+        case .failure(let error): return Self.result(error.code > 0 ? -error.code : error.code)
         }
     }
 

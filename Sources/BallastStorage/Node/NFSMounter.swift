@@ -12,9 +12,9 @@ import Synchronization
 /// so when a daemon dies (`Transport endpoint is not connected`) and `repair` mounts a new
 /// one, running containers see the data again (runtime-recipe 2.25).
 ///
-/// NFSv4 (a PV with `nfsvers=4`) reads, writes, creates with the caller's identity and
-/// mode, and changes a file's owner and times; chmod, and chown of a directory, fail there
-/// (libnfs 4.0's path SETATTR against ganesha): a known gap, so NFSv3 stays the default.
+/// NFSv4 (a PV with `nfsvers=4`) works as NFSv3 does for files; the mode and owner of a
+/// directory cannot be changed there (libnfs 4.0 sets attributes by OPENing): a known gap,
+/// so NFSv3 stays the default.
 ///
 /// Nothing here waits on the NFS server when unmounting: teardown detaches the mount
 /// lazily (MNT_DETACH, no stat of the dead mount point) and stops the daemon with SIGTERM,
