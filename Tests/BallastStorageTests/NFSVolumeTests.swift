@@ -49,7 +49,8 @@ struct NFSVolumeTests {
                 // daemon and one FUSE mount stay.
                 let again = try await NodeTest.manager(nfs: true).setUp(pod: pod(), podDirectory: podDirectory, inputs: inputs)
                 #expect(again["data"] == volume)
-                #expect(NodeTest.mounts(under: volume.hostPath).count == 2, "the shared self-bind and the FUSE mount on it")
+                #expect(NodeTest.mounts(under: volume.hostPath).count == 2, "the shared self-bind and the FUSE layer on it")
+                #expect(NodeTest.mounts(under: podDirectory + "/plugins").isEmpty, "the staging mount is detached")
 
                 try await manager.tearDown(podDirectory: podDirectory)
                 #expect(NodeTest.mounts(under: podDirectory).isEmpty)
@@ -131,7 +132,7 @@ struct NFSVolumeTests {
                 try NodeTest.write("before", to: path + "/file")
                 let pidFile = VolumeKind.nfs.stateDirectory(for: "data", podDirectory: podDirectory) + "/daemon.pid"
                 let pid = try #require(NodeTest.read(pidFile).flatMap { pid_t($0) })
-                kill(pid, SIGKILL)
+                try await NodeTest.killAndWait(pid)
                 #expect(try await manager.nfs.isHealthy(volumeName: "data", podDirectory: podDirectory) == false)
 
                 #expect(await manager.repairNFSVolumes(podDirectory: podDirectory) == ["data"])
@@ -140,10 +141,58 @@ struct NFSVolumeTests {
                 #expect(NodeTest.read(pidFile).flatMap { pid_t($0) } != pid)
                 #expect(await manager.repairNFSVolumes(podDirectory: podDirectory).isEmpty, "a healthy volume is left alone")
 
+                // The dead layer stays under the new one (running containers hold copies of
+                // it) until teardown; set-up again adds nothing.
                 _ = try await manager.setUp(pod: pod(), podDirectory: podDirectory, inputs: try inputs(server))
-                #expect(NodeTest.mounts(under: path).count == 2)
+                #expect(NodeTest.mounts(under: path).count == 3)
                 try await manager.tearDown(podDirectory: podDirectory)
                 #expect(NodeTest.mounts(under: podDirectory).isEmpty)
+            }
+        }
+    }
+
+    @Test("a running container's rslave bind of the volume (in a mount namespace that is a slave of the host) sees the data again once a dead daemon is replaced")
+    func repairReachesRunningContainers() async throws {
+        try await NFSServer.with { server in
+            let manager = try NodeTest.manager(nfs: true)
+            try await NodeTest.withPodDirectory { podDirectory in
+                let path = try #require(try await manager.setUp(pod: pod(), podDirectory: podDirectory, inputs: try inputs(server))["data"]?.hostPath)
+                try NodeTest.write("kept", to: path + "/file")
+                let work = podDirectory + "/container"
+                try FileManager.default.createDirectory(atPath: work + "/data", withIntermediateDirectories: true)
+
+                // The "container": its own mount namespace, a slave of the host's (as the
+                // crun wrapper makes it), with the volume bound rbind + rslave, as the agent
+                // asks the runtime to; it reads before and after the daemon is replaced.
+                let script = """
+                    mount --rbind "$1" "$2/data" && mount --make-rslave "$2/data" || exit 1
+                    cat "$2/data/file" > "$2/before.tmp" && mv "$2/before.tmp" "$2/before"
+                    while [ ! -e "$2/go" ]; do sleep 0.05; done
+                    cat "$2/data/file" > "$2/after" 2> "$2/error"
+                    grep -e "$1" -e "$2" /proc/self/mountinfo > "$2/mounts"
+                    touch "$2/finished"
+                    """
+                let container = Process()
+                container.executableURL = URL(fileURLWithPath: try LoopVolumeGroup.Prerequisites.tool("unshare"))
+                container.arguments = ["--mount", "--propagation", "slave", "/bin/sh", "-c", script, "sh", path, work]
+                try container.run()
+                defer { if container.isRunning { container.terminate() } }
+                for _ in 0..<500 where !FileManager.default.fileExists(atPath: work + "/before") { try await Task.sleep(for: .milliseconds(20)) }
+                #expect(NodeTest.read(work + "/before") == "kept")
+
+                let pidFile = VolumeKind.nfs.stateDirectory(for: "data", podDirectory: podDirectory) + "/daemon.pid"
+                let pid = try #require(NodeTest.read(pidFile).flatMap { pid_t($0) })
+                try await NodeTest.killAndWait(pid)
+                #expect(try await manager.nfs.isHealthy(volumeName: "data", podDirectory: podDirectory) == false)
+                do { #expect(try await manager.nfs.repair(volumeName: "data", podDirectory: podDirectory)) } catch { Issue.record("\(error)") }
+
+                try NodeTest.write("", to: work + "/go")
+                for _ in 0..<500 where !FileManager.default.fileExists(atPath: work + "/finished") { try await Task.sleep(for: .milliseconds(20)) }
+                let hostMounts = ((try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? "").split(separator: "\n").filter { $0.contains(path) }
+                #expect(NodeTest.read(work + "/after") == "kept", "the container's error: \(NodeTest.read(work + "/error") ?? "")\ncontainer:\n\(NodeTest.read(work + "/mounts") ?? "")\nhost:\n\(hostMounts.joined(separator: "\n"))")
+                container.waitUntilExit()
+                try await manager.tearDown(podDirectory: podDirectory)
+                #expect(NodeTest.mounts(under: path).isEmpty)
             }
         }
     }

@@ -47,6 +47,17 @@ enum NodeTest {
         return Pod(metadata: metadata, spec: spec)
     }
 
+    /// SIGKILLs `pid` and waits until it is gone (kill returns before the process has
+    /// exited and closed its descriptors).
+    static func killAndWait(_ pid: pid_t) async throws {
+        kill(pid, SIGKILL)
+        for _ in 0..<500 {
+            guard kill(pid, 0) == 0, !((try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))?.contains(") Z ") ?? false) else { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw TestEnvironmentError("process \(pid) did not exit after SIGKILL")
+    }
+
     /// The mount points at or below `path`.
     static func mounts(under path: String) -> [String] {
         ((try? LinuxMounter().mounts()) ?? []).map(\.mountPoint).filter { $0 == path || $0.hasPrefix(path + "/") }

@@ -7,10 +7,14 @@ import Synchronization
 /// pods through the FUSE client (`ballast nfs-fuse`, one daemon process per volume), since
 /// this kernel has no NFS client.
 ///
-/// The volume directory is first bind mounted on itself and made a shared mount; the FUSE
-/// filesystem is mounted on top. Containers bind it recursively with rslave propagation,
-/// so when a daemon dies (`Transport endpoint is not connected`) and `repair` mounts a new
-/// one, running containers see the data again (runtime-recipe 2.25).
+/// The volume directory is first bind mounted on itself and made a shared mount. The daemon
+/// mounts at a staging directory in the volume's plugin directory; that mount is bound on
+/// top of the volume directory (so it is shared too) and the staging mount detached.
+/// Containers bind the volume with rslave propagation: their copy is a slave of the FUSE
+/// layer. When a daemon dies (`Transport endpoint is not connected`), `repair` stacks a new
+/// layer the same way on top of the dead one, which stays (running containers hold copies
+/// of it), so the new layer propagates onto their copies and they see the data again.
+/// Nothing stat()s the volume path while a dead layer may be on top of it.
 ///
 /// NFSv4 (a PV with `nfsvers=4`) works as NFSv3 does for files; the mode and owner of a
 /// directory cannot be changed there (libnfs 4.0 sets attributes by OPENing): a known gap,
@@ -62,7 +66,7 @@ public struct NFSMounter: VolumeMounter {
         let paths = try await Self.paths(for: volumeName, podDirectory: podDirectory, create: true)
         let configuration = NFSFuseConfiguration(
             server: source.server, export: source.path, version: options.version, port: options.port, mountPort: options.mountPort,
-            readOnly: readOnly || options.readOnly, timeoutSeconds: callTimeoutSeconds, mountPoint: paths.volume)
+            readOnly: readOnly || options.readOnly, timeoutSeconds: callTimeoutSeconds, mountPoint: paths.staging)
         if let problem = configuration.problems.first { throw VolumeError(.invalid, problem) }
         let mounted = MountedVolume(name: volumeName, kind: kind, hostPath: paths.volume, readOnly: configuration.readOnly)
         if try await isHealthy(paths) { return mounted }
@@ -93,13 +97,14 @@ public struct NFSMounter: VolumeMounter {
         return true
     }
 
-    /// Detaches the FUSE mount and the shared bind, stops the daemon, and removes the
+    /// Detaches the FUSE layers and the shared bind, stops the daemon, and removes the
     /// directories; returns promptly even when the server or the daemon is gone.
     public func tearDown(volumeName name: String, podDirectory: String) async throws(VolumeError) {
         let paths = try await Self.paths(for: name, podDirectory: podDirectory, create: false)
         let pid = readPid(paths)
         try detachAll(paths.volume)
-        if let pid { await Self.offPool { DaemonProcess.stop(pid, marker: paths.volume, grace: stopGrace) } }
+        try detachAll(paths.staging)
+        if let pid { await Self.offPool { DaemonProcess.stop(pid, marker: paths.staging, grace: stopGrace) } }
         try VolumeDirectory.remove(paths.volume, mounter: mounter)
         try VolumeDirectory.remove(paths.state, mounter: mounter)
     }
@@ -111,11 +116,14 @@ public struct NFSMounter: VolumeMounter {
         var volume: String
         /// pid file, log and saved configuration.
         var state: String
+        /// Where the daemon mounts, before the mount is bound onto `volume`.
+        var staging: String { state + "/mnt" }
     }
 
     /// The volume's paths, with the kind directory resolved (it is never a FUSE mount, so
     /// resolving it cannot hang).
     static func paths(for name: String, podDirectory: String, create: Bool) async throws(VolumeError) -> Paths {
+        let podDirectory = PodVolumeManager.canonical(podDirectory)
         let parent = podDirectory + "/volumes/" + VolumeKind.nfs.rawValue
         let state = VolumeKind.nfs.stateDirectory(for: name, podDirectory: podDirectory)
         if create {
@@ -139,15 +147,17 @@ public struct NFSMounter: VolumeMounter {
 
     private func isHealthy(_ paths: Paths) async throws(VolumeError) -> Bool {
         guard let top = try mountsAt(paths.volume).last, top.fileSystemType.hasPrefix("fuse") else { return false }
-        // stat of the mount's root: ENOTCONN from a dead daemon, EIO after the call timeout
-        // from a daemon whose server is gone. Off the cooperative pool: it may block.
+        // statvfs of the mount's root: ENOTCONN from a dead daemon, EIO after the call
+        // timeout from a daemon whose server is gone. Not stat: the kernel answers that from
+        // its attribute cache for a second after the daemon died. Off the cooperative pool:
+        // it may block.
         let volume = paths.volume
         let seconds = callTimeoutSeconds
         return await Self.offPool { () -> Bool in
             let answered = Mutex<Bool?>(nil)
             let thread = Thread {
-                var st = stat()
-                let ok = stat(volume, &st) == 0
+                var st = statvfs()
+                let ok = statvfs(volume, &st) == 0
                 answered.withLock { $0 = ok }
             }
             thread.start()
@@ -160,15 +170,13 @@ public struct NFSMounter: VolumeMounter {
         }
     }
 
-    /// Makes the volume directory a shared mount of itself, so that a FUSE mount made (or
-    /// remade) on it reaches the containers' rslave copies; detaches dead FUSE mounts
-    /// stacked on it.
+    /// Makes the volume directory a shared mount of itself, so that the FUSE layers bound on
+    /// it are shared and reach the containers' rslave copies. With FUSE layers already on
+    /// it (a repair), nothing is done: the self-bind below them was made shared before, and
+    /// the path must not be resolved through a dead layer.
     private func prepareSharedBind(_ volume: String) throws(VolumeError) {
-        var stack = try mountsAt(volume)
-        while let top = stack.last, top.fileSystemType.hasPrefix("fuse") {
-            try Self.detach(volume)
-            stack = try mountsAt(volume)
-        }
+        let stack = try mountsAt(volume)
+        guard stack.count <= 1 else { return }
         if stack.isEmpty {
             if Glibc.mkdir(volume, 0o750) != 0 && errno != EEXIST {
                 throw VolumeError(.failed, SystemCallError("mkdir", path: volume, errno: errno).description)
@@ -183,6 +191,17 @@ public struct NFSMounter: VolumeMounter {
             try mounter.setPropagation(volume, .shared, recursive: false)
         } catch {
             throw VolumeError(.failed, "making \(volume) a shared mount: \(error)")
+        }
+    }
+
+    /// Bind mounts `source` on `target` with mount(2), without resolving or stat'ing
+    /// `target` (whose top may be a dead FUSE layer: only the kernel's path walk, which
+    /// asks no daemon about a mount's root, reaches it). Mounter.bind resolves its target,
+    /// so this one call goes to mount(2) here, as `detach` goes to umount2(2).
+    static func bindWithoutResolving(_ source: String, onto target: String) throws(VolumeError) {
+        // MS_BIND (4096).
+        if Glibc.mount(source, target, nil, 4096, nil) != 0 {
+            throw VolumeError(.failed, "binding the FUSE mount onto \(target): \(SystemCallError("mount --bind", path: target, errno: errno))")
         }
     }
 
@@ -214,17 +233,35 @@ public struct NFSMounter: VolumeMounter {
         return arguments
     }
 
+    /// Starts a daemon mounting at the staging directory, then stacks its mount on the
+    /// volume (see the type's summary).
     private func start(_ configuration: NFSFuseConfiguration, paths: Paths) async throws(VolumeError) {
         if let old = readPid(paths) {
-            await Self.offPool { DaemonProcess.stop(old, marker: paths.volume, grace: stopGrace) }
+            await Self.offPool { DaemonProcess.stop(old, marker: paths.staging, grace: stopGrace) }
+        }
+        // A staging mount a crash left behind goes first.
+        try detachAll(paths.staging)
+        if Glibc.mkdir(paths.staging, 0o700) != 0 && errno != EEXIST {
+            throw VolumeError(.failed, SystemCallError("mkdir", path: paths.staging, errno: errno).description)
         }
         let log = paths.state + "/daemon.log"
         let pid = try DaemonProcess.spawn(daemonCommand + arguments(configuration), logFile: log)
         try write(String(pid), to: paths.state + "/daemon.pid")
         let deadline = ContinuousClock.now + readyTimeout
         while ContinuousClock.now < deadline {
-            if let top = try mountsAt(paths.volume).last, top.fileSystemType.hasPrefix("fuse") { return }
-            if !DaemonProcess.isRunning(pid, marker: paths.volume) {
+            if let top = try mountsAt(paths.staging).last, top.fileSystemType.hasPrefix("fuse") {
+                do {
+                    try Self.bindWithoutResolving(paths.staging, onto: paths.volume)
+                } catch {
+                    try? detachAll(paths.staging)
+                    await Self.offPool { DaemonProcess.stop(pid, marker: paths.staging, grace: stopGrace) }
+                    throw error
+                }
+                // The layer on the volume keeps the filesystem (and the daemon) alive.
+                try detachAll(paths.staging)
+                return
+            }
+            if !DaemonProcess.isRunning(pid, marker: paths.staging) {
                 let tail = Self.tail(of: log)
                 let unavailable = tail.contains("did not answer") || tail.contains("nfs_service") || tail.contains("timed out")
                     || tail.contains("Failed to start connection") || tail.contains("errno 111") || tail.contains("errno 110")
@@ -233,7 +270,8 @@ public struct NFSMounter: VolumeMounter {
             }
             try? await Task.sleep(for: .milliseconds(20))
         }
-        await Self.offPool { DaemonProcess.stop(pid, marker: paths.volume, grace: stopGrace) }
+        await Self.offPool { DaemonProcess.stop(pid, marker: paths.staging, grace: stopGrace) }
+        try? detachAll(paths.staging)
         throw VolumeError(.unavailable, "mount of NFS export \(configuration.sourceName) did not appear within \(readyTimeout)")
     }
 
@@ -249,7 +287,7 @@ public struct NFSMounter: VolumeMounter {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         guard lines.count == 7, let version = Int(lines[2]).flatMap(NFSVersion.init(rawValue:)), let timeout = Int(lines[6]) else { return nil }
         return NFSFuseConfiguration(server: lines[0], export: lines[1], version: version, port: Int(lines[3]), mountPort: Int(lines[4]),
-                                    readOnly: lines[5] == "ro", timeoutSeconds: timeout, mountPoint: paths.volume)
+                                    readOnly: lines[5] == "ro", timeoutSeconds: timeout, mountPoint: paths.staging)
     }
 
     private func readPid(_ paths: Paths) -> pid_t? {
