@@ -12,6 +12,9 @@ import Glibc
 ///     let mounts = try volumes.containerMounts(for: container, volumes: mounted, environment: env, podDirectory: dir)
 ///     // each ContainerMount → an OCI bind mount (rbind, ro when readOnly, rslave)
 /// }
+/// // With linux.rootfsPropagation "rslave" as well (runc's default; crun needs it, and its
+/// // wrapper's namespace must be a slave too: runtime-recipe 2.25), an NFS volume whose
+/// // FUSE daemon is replaced by repairNFSVolumes reaches running containers again.
 /// _ = try await volumes.update(pod: pod, podDirectory: dir, inputs: newInputs)          // ConfigMap/Secret changed
 /// for violation in await volumes.emptyDirLimitViolations(of: pod, podDirectory: dir) { … } // evict: reason Evicted
 /// _ = await volumes.repairNFSVolumes(podDirectory: dir)                                 // periodically: a dead FUSE daemon replaced
