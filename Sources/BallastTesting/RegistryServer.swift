@@ -117,12 +117,16 @@ public final class RegistryServer: Sendable {
     }
 
     @discardableResult
-    private static func script(_ arguments: [String], timeout: TimeInterval) throws -> CommandResult {
-        let result = try CommandRunner.run("/bin/bash", [scriptPath] + arguments, timeout: timeout)
-        guard result.succeeded else {
-            throw TestEnvironmentError("Scripts/registry \(arguments.joined(separator: " ")) failed: \(result)")
+    private static func script(_ arguments: [String], timeout: TimeInterval) throws -> String {
+        let (status, output) = try spawnAndWait(["/bin/bash", scriptPath] + arguments, timeout: timeout)
+        guard status == 0 else {
+            throw TestEnvironmentError("Scripts/registry \(arguments.joined(separator: " ")) failed (status \(status)): \(output)")
         }
-        return result
+        return output
+    }
+
+    static func spawnAndWait(_ commandLine: [String], timeout: TimeInterval) throws -> (Int32, String) {
+        try SpawnedCommand.run(commandLine, timeout: timeout)
     }
 
     /// Stops registries left behind by test processes that died.
@@ -174,10 +178,55 @@ extension RegistryServer {
     /// postgres-15 and node-exporter.
     public static func imageLayout() throws -> String {
         let script = URL(fileURLWithPath: scriptPath).deletingLastPathComponent().path + "/images/build"
-        let result = try CommandRunner.run("/bin/bash", [script], timeout: 1800)
-        guard result.succeeded, let path = result.stdout.split(separator: "\n").last.map(String.init) else {
-            throw TestEnvironmentError("Scripts/images/build failed: \(result)")
+        let (status, output) = try spawnAndWait(["/bin/bash", script], timeout: 1800)
+        guard status == 0, let path = output.split(separator: "\n").last.map(String.init) else {
+            throw TestEnvironmentError("Scripts/images/build failed (status \(status)): \(output)")
         }
         return path
+    }
+}
+
+/// Runs a command to completion with posix_spawn and waitpid, stdout and stderr together in
+/// a temporary file. (Foundation's Process was seen to leave a child that started a daemon a
+/// zombie it never noticed, so `CommandRunner` hung; this path has nothing to go wrong.)
+public enum SpawnedCommand {
+    /// Runs `commandLine` (an absolute executable path first).
+    /// - Returns: the exit status (128 + signal when killed) and the output.
+    /// - Throws: `TestEnvironmentError` when it cannot start or runs past `timeout`.
+    public static func run(_ commandLine: [String], timeout: Double) throws -> (Int32, String) {
+        let outputPath = NSTemporaryDirectory() + "ballast-script-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).out"
+        defer { unlink(outputPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var argv: [UnsafeMutablePointer<CChar>?] = commandLine.map { strdup($0) } + [nil]
+        let environment = ProcessInfo.processInfo.environment.map { "\($0.key)=\($0.value)" }
+        var envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0) } + [nil]
+        defer {
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
+        }
+        var pid: pid_t = 0
+        let code = posix_spawn(&pid, commandLine[0], &actions, nil, &argv, &envp)
+        guard code == 0 else { throw TestEnvironmentError("cannot start \(commandLine[0]): errno \(code)") }
+        let deadline = Date().addingTimeInterval(timeout)
+        var status: Int32 = 0
+        while true {
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid { break }
+            if result == -1 && errno != EINTR { throw TestEnvironmentError("waitpid failed: errno \(errno)") }
+            if Date() > deadline {
+                kill(pid, SIGKILL)
+                _ = waitpid(pid, &status, 0)
+                throw TestEnvironmentError("\(commandLine.joined(separator: " ")) timed out after \(Int(timeout)) s")
+            }
+            usleep(20_000)
+        }
+        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        let exited = status & 0x7f == 0
+        return (exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), output)
     }
 }
