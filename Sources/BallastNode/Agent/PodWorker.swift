@@ -489,6 +489,8 @@ extension CgroupCleanup {
                 removePod(node: node, uid: String(pod.dropFirst(3)))
             }
             rmdir(directory)
+            // The shared parent goes too once no node uses it (rmdir fails while one does).
+            rmdir("/sys/fs/cgroup/\(hierarchy)/ballast")
         }
     }
 }
