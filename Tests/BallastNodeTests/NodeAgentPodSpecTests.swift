@@ -85,4 +85,18 @@ struct NodeAgentPodSpecTests {
             #expect(log.contains("stdout F viarunc"))
         }
     }
+
+    @Test func missingImageWaitsWithErrImagePullThenImagePullBackOff() async throws {
+        try await NodeFixture.with { node in
+            let (_, agent) = try node.startAgent()
+            defer { agent.cancel() }
+            try await node.createPod("""
+            {"metadata": {"name": "ghost"}, "spec": {"containers": [{"name": "main", "image": "no-such-image:1.0"}]}}
+            """)
+            let failed = try await node.waitForPod("ghost") { $0.status?.containerStatuses?.first?.state?.waiting?.reason == "ErrImagePull" }
+            #expect(failed.status?.phase == "Pending")
+            #expect(failed.status?.containerStatuses?.first?.state?.waiting?.message?.contains("no-such-image") == true)
+            _ = try await node.waitForPod("ghost") { $0.status?.containerStatuses?.first?.state?.waiting?.reason == "ImagePullBackOff" }
+        }
+    }
 }

@@ -140,3 +140,23 @@ extension NodeTest {
         throw TestEnvironmentError("\(name) is not installed")
     }
 }
+
+/// `ballast node`'s command line.
+struct NodeAgentCommandTests {
+    @Test func rejectsAnUnknownRuntime() throws {
+        let binary = try BallastBinary.path
+        let (status, output) = try SpawnedCommand.run(
+            [binary, "node", "--kubeconfig", "/nonexistent", "--name", "n1", "--root", "/tmp/x", "--runtime", "docker"], timeout: 60)
+        #expect(status == 64)
+        #expect(output.contains("--runtime must be crun or runc, got \"docker\""))
+    }
+
+    @Test func helpNamesEveryOption() throws {
+        let binary = try BallastBinary.path
+        let (status, output) = try SpawnedCommand.run([binary, "node", "--help"], timeout: 60)
+        #expect(status == 0)
+        for option in ["--kubeconfig <kubeconfig>", "--name <name>", "--root <root>", "--runtime <runtime>"] {
+            #expect(output.contains(option), "\(option) in \(output)")
+        }
+    }
+}
