@@ -84,17 +84,28 @@ public final class NodeAgent: Sendable {
         }
         recoverFromDisk()
         let informer = Informer<Pod>(client: client, fieldSelector: "spec.nodeName=\(configuration.nodeName)")
+        // A pass runs at every tick of the sync interval and at once when a pod changes, so
+        // a new pod does not wait for the next tick.
+        let (wakeups, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        informer.addHandler { _ in wake.yield() }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await informer.run() }
             group.addTask { await self.keepAlive(registration) }
             group.addTask {
-                await informer.waitForSync()
                 while !Task.isCancelled {
-                    await self.syncAll(informer.list())
+                    wake.yield()
                     try? await Task.sleep(for: self.configuration.syncInterval)
                 }
             }
+            group.addTask {
+                await informer.waitForSync()
+                for await _ in wakeups {
+                    if Task.isCancelled { break }
+                    await self.syncAll(informer.list())
+                }
+            }
             await group.next()
+            wake.finish()
             group.cancelAll()
         }
         await services.images.client.shutdown()
