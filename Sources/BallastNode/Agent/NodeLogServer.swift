@@ -154,7 +154,9 @@ final class NodeLogServer: Sendable {
         guard let bytes = try? FileIO.read(path), let record = try? JSONDecoder().decode(ContainerRecord.self, from: Data(bytes)) else {
             return !FileIO.exists(podDirectory)
         }
-        return record.restartCount != restartCount || record.exit != nil
+        // The record is saved just after a new instance starts, so it may still describe the
+        // one before: only a later instance, or this one's exit, ends the stream.
+        return record.restartCount > restartCount || (record.restartCount == restartCount && record.exit != nil)
     }
 
     private static func readFrom(_ file: String, offset: Int) -> [UInt8] {
