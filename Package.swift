@@ -34,6 +34,7 @@ let package = Package(
         .systemLibrary(name: "CBlkid", pkgConfig: "blkid", providers: [.apt(["libblkid-dev"])]),
         .systemLibrary(name: "CNFS", pkgConfig: "libnfs", providers: [.apt(["libnfs-dev"])]),
         .systemLibrary(name: "CFuse3", pkgConfig: "fuse3", providers: [.apt(["libfuse3-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         .target(name: "BallastAPI", swiftSettings: strict),
         .target(
@@ -81,7 +82,7 @@ let package = Package(
         .target(
             name: "BallastNode",
             dependencies: [
-                "BallastAPI", "BallastClient", "BallastStorage",
+                "BallastAPI", "BallastClient", "BallastStorage", "CZlib",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -115,6 +116,7 @@ let package = Package(
         .testTarget(name: "BallastAPITests", dependencies: ["BallastAPI"], swiftSettings: strict),
         .testTarget(name: "BallastStorageTests", dependencies: ["BallastStorage", "BallastTesting"], swiftSettings: strict),
         .testTarget(name: "BallastStoreTests", dependencies: ["BallastStore"], swiftSettings: strict),
+        .testTarget(name: "BallastNodeTests", dependencies: ["BallastNode", "BallastTesting"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["BallastAPI", "BallastClient", "BallastTesting"], swiftSettings: strict),
     ]
 )

@@ -57,7 +57,7 @@ public final class APIServer: Sendable {
                                           to: configuration.tokensPath)
         }
         let context = ServerContext(store: store, registry: registry, admission: Self.builtinAdmission + extraAdmission,
-                                    subresources: [:], logger: logger)
+                                    subresources: NodeProxy.handlers, logger: logger)
         let address = "\(configuration.host == "0.0.0.0" ? "127.0.0.1" : configuration.host):\(configuration.port)"
         handler = APIHandler(context: context, discovery: Discovery(registry: registry, extraSubresources: Self.extraSubresources),
                              authenticator: TokenAuthenticator(path: configuration.tokensPath), serverAddress: address, metrics: nil)
@@ -72,6 +72,7 @@ public final class APIServer: Sendable {
     static let extraSubresources: [(resource: String, subresource: String, verbs: [String], kind: String?)] = [
         ("namespaces", "finalize", ["update"], nil),
         ("pods", "binding", ["create"], "Binding"),
+        ("pods", "log", ["get"], nil),
     ]
 
     /// The admin token from the tokens file.

@@ -1,0 +1,6 @@
+/// The subresources the API server serves by asking the node a pod runs on (upstream's
+/// kubelet proxy): today pods/log.
+enum NodeProxy {
+    /// Handlers by "resource/subresource", for `ServerContext.subresources`.
+    static let handlers: [String: any SubresourceHandler] = ["pods/log": PodLogProxy()]
+}

@@ -1,0 +1,110 @@
+import BallastAPI
+import BallastClient
+@testable import BallastNode
+import BallastStorage
+import BallastTesting
+import Foundation
+import Testing
+
+/// A node agent under test: a real API server in the process, a real registry, crun and
+/// conmon, and a root directory of its own. `NodeFixture.with { node in … }` removes
+/// everything afterwards, also when the test fails: every container the agent's runtime
+/// knows is killed and deleted, every mount under the root is unmounted, the root removed.
+struct NodeFixture {
+    let server: InProcessServer
+    let registry: RegistryServer
+    let root: String
+    let name: String
+
+    var client: KubeClient { server.client }
+
+    /// Runs `body` with a fresh registry, API server and root.
+    static func with(_ body: (NodeFixture) async throws -> Void) async throws {
+        try await RegistryServer.with { registry in
+            try await InProcessServer.with { server in
+                let root = TemporaryDirectory.make(prefix: "ballast-node")
+                let fixture = NodeFixture(server: server, registry: registry, root: root, name: "node-" + String(UUID().uuidString.prefix(6)).lowercased())
+                do {
+                    try await body(fixture)
+                    await fixture.destroy()
+                } catch {
+                    await fixture.destroy()
+                    throw error
+                }
+            }
+        }
+    }
+
+    /// The agent's configuration: images through the registry as a docker.io mirror.
+    func configuration(runtime: RuntimeKind = .crun) throws -> NodeAgentConfiguration {
+        NodeAgentConfiguration(nodeName: name, root: root, runtime: runtime,
+                               registries: try RegistryConfiguration.parse(yaml: registry.mirrorConfiguration),
+                               leaseDurationSeconds: 8, backoffInitialSeconds: 1)
+    }
+
+    /// Starts an agent in a task of its own; cancel the task to stop it (its containers
+    /// keep running, as when an agent dies).
+    func startAgent(runtime: RuntimeKind = .crun) throws -> (NodeAgent, Task<Void, Never>) {
+        let agent = try NodeAgent(client: client, configuration: try configuration(runtime: runtime))
+        let task = Task { await agent.run() }
+        return (agent, task)
+    }
+
+    /// Creates a pod from JSON bound to this node.
+    @discardableResult
+    func createPod(_ json: String) async throws -> Pod {
+        var pod = try JSONDecoder().decode(Pod.self, from: Data(json.utf8))
+        pod.spec?.nodeName = name
+        if pod.metadata.namespace == nil { pod.metadata.namespace = "default" }
+        return try await client.create(pod)
+    }
+
+    /// Waits (generously: the first pull unpacks an image) until the pod satisfies `condition`.
+    func waitForPod(_ name: String, timeout: TimeInterval = 180, _ condition: @escaping (Pod) -> Bool) async throws -> Pod {
+        var last: Pod?
+        let met = await InProcessServer.eventually(timeout: timeout) {
+            last = try? await client.get(Pod.self, namespace: "default", name: name)
+            return last.map(condition) ?? false
+        }
+        if !met {
+            Issue.record("pod \(name) never reached the expected state; last status: \(String(describing: last?.status))")
+            throw TestEnvironmentError("timed out waiting for pod \(name)")
+        }
+        return last ?? Pod()
+    }
+
+    /// The runtime as the agent configures it, to look at containers directly.
+    func runtime(_ kind: RuntimeKind = .crun) throws -> RuntimeCLI {
+        let paths = NodePaths(root: root)
+        return try RuntimeCLI(kind: kind, stateDirectory: paths.runtimeState, toolDirectory: paths.tools)
+    }
+
+    /// The text of a container's current log file.
+    func log(_ pod: Pod, container: String, restartCount: Int32 = 0) -> String? {
+        let path = NodePaths(root: root).logFile(namespace: pod.metadata.namespace ?? "default", name: pod.metadata.name ?? "",
+                                                  uid: pod.metadata.uid ?? "", container: container, restartCount: restartCount)
+        return NodeTest.read(path)
+    }
+
+    /// Kills every container the runtime knows, unmounts everything under the root and
+    /// removes it.
+    func destroy() async {
+        let paths = NodePaths(root: root)
+        for kind in RuntimeKind.allCases {
+            guard let runtime = try? RuntimeCLI(kind: kind, stateDirectory: paths.runtimeState, toolDirectory: paths.tools) else { continue }
+            for id in (try? FileIO.entries(paths.runtimeState)) ?? [] {
+                try? await runtime.kill(id, signal: SIGKILL, all: true)
+                try? await runtime.delete(id, force: true)
+            }
+        }
+        let mounter = LinuxMounter()
+        for _ in 0..<5 {
+            let below = ((try? mounter.mounts()) ?? []).map(\.mountPoint).filter { $0.hasPrefix(root + "/") }
+            if below.isEmpty { break }
+            for mountPoint in below.sorted(by: { $0.count > $1.count }) { try? mounter.unmount(mountPoint, lazy: true) }
+        }
+        CgroupCleanup.removeNode(name)
+        try? FileManager.default.removeItem(atPath: root)
+        try? FileManager.default.removeItem(atPath: ContainerRunner.socketDirectory(root: root))
+    }
+}
