@@ -9,6 +9,7 @@ import ServiceLifecycle
 /// transport. They stop when the service group shuts down.
 struct ControlPlane: ServiceLifecycle.Service {
     let server: APIServer
+    let drivers: StorageDrivers
     let logger: Logger
 
     func run() async throws {
@@ -17,6 +18,9 @@ struct ControlPlane: ServiceLifecycle.Service {
         let controllers: [@Sendable () async -> Void] = [
             { await GarbageCollector(client: client, kinds: BuiltinKinds.all).run() },
             { await NamespaceController(client: client, kinds: BuiltinKinds.all).run() },
+            { await PersistentVolumeController(client: client, plugins: drivers.plugins).run() },
+            { await PVCProtectionController(client: client).run() },
+            { await PVProtectionController(client: client).run() },
         ]
         await withTaskGroup(of: Void.self) { group in
             for controller in controllers { group.addTask { await controller() } }
