@@ -63,8 +63,18 @@ public final class CronJobController: Sendable {
 
     /// One reconcile of the CronJob `key` ("namespace/name").
     public func sync(_ key: String) async throws -> Workers.Outcome {
-        guard let cronJob = cronJobs.get(key: key) else { return .done }
+        guard var cronJob = cronJobs.get(key: key) else { return .done }
         let owned = jobs.list().filter { $0.namespace == cronJob.namespace && $0.isControlled(by: cronJob.uid) }
+        let listed = Set((cronJob.status?.active ?? []).compactMap(\.uid))
+        if owned.contains(where: { !listed.contains($0.uid) && !JobConditions.isFinished($0) }) {
+            // An unfinished Job of ours that status.active lacks: the cached CronJob may be
+            // older than the Job cache (its status write not seen yet). Read it again, as
+            // upstream does, so Forbid and Replace see that Job.
+            guard let fresh = try await client.getIfPresent(CronJob.self, namespace: cronJob.namespace, name: cronJob.name),
+                fresh.uid == cronJob.uid
+            else { return .done }
+            cronJob = fresh
+        }
         var status = cronJob.status ?? CronJobStatus()
         try await reconcileActive(cronJob, owned: owned, status: &status)
         var outcome = Workers.Outcome.done

@@ -38,8 +38,11 @@ enum StatefulSetIdentity {
     static func revision(of pod: Pod) -> String { pod.metadata.labels?[revisionLabel] ?? "" }
 
     /// The revision name of a template: `<set>-<hash>`, as ControllerRevision names read.
+    /// The hash is always salted with the collision count, 0 while status has none yet
+    /// (as getStatefulSetRevisions does): otherwise the first status write, which records
+    /// collisionCount 0, would change every revision name and roll every Pod.
     static func revisionName(_ set: StatefulSet, template: PodTemplateSpec?) -> String {
-        "\(set.name)-\(PodTemplateHash.compute(template, collisionCount: set.status?.collisionCount))"
+        "\(set.name)-\(PodTemplateHash.compute(template, collisionCount: set.status?.collisionCount ?? 0))"
     }
 
     /// A new Pod for `ordinal` from `template` at `revision`: identity labels, hostname and
