@@ -99,5 +99,25 @@ import Testing
         #expect(try rolloutStatus(kubectl).succeeded)
         #expect(try kubectl.ok("get", "deploy", "nginx-deploy", "-o", "jsonpath={.status.readyReplicas}") == "3")
         #expect(try replicaSets(kubectl) == sets)
+
+        // Scaling down removes Pods; no rollout, no new ReplicaSet.
+        try kubectl.ok("scale", "deploy/nginx-deploy", "--replicas=1")
+        #expect(try rolloutStatus(kubectl).succeeded)
+        #expect(try Kubectl.eventually(timeout: 60) {
+            try kubectl.ok("get", "pods", "-l", "app=nginx", "-o", "name").split(separator: "\n").count == 1
+        })
+        #expect(try replicaSets(kubectl) == sets)
+
+        // A paused deployment takes template changes without rolling them out.
+        try kubectl.ok("rollout", "pause", "deploy/nginx-deploy")
+        try kubectl.ok("set", "image", "deploy/nginx-deploy", "nginx=nginx:alpine")
+        #expect(try kubectl.ok("get", "deploy", "nginx-deploy", "-o", "jsonpath={.spec.paused}") == "true")
+        #expect(try replicaSets(kubectl) == sets)
+        try kubectl.ok("rollout", "resume", "deploy/nginx-deploy")
+        #expect(try rolloutStatus(kubectl).succeeded)
+        #expect(try replicaSets(kubectl).count == 3)
+        #expect(try Kubectl.eventually(timeout: 60) {
+            try kubectl.ok("get", "pods", "-l", "app=nginx", "-o", "jsonpath={.items[*].spec.containers[0].image}") == "nginx:alpine"
+        })
     }
 }
