@@ -40,12 +40,15 @@ import Testing
                     try? await Task.sleep(nanoseconds: 50_000_000)
                 }
             }
-            #expect(try await InProcessServer.soon { created.value.count >= 5 })
+            #expect(await InProcessServer.soon { created.value.count >= 5 })
             watcher.cancel()
-            // Each Job is named after its minute: <cronjob>-<minutes since the epoch>, one per minute.
+            // Each Job is named after its minute: <cronjob>-<minutes since the epoch>.
             let minutes = created.value.compactMap { Int64($0.dropFirst("hello-".count)) }.sorted()
             #expect(minutes.count == created.value.count)
-            #expect(zip(minutes, minutes.dropFirst()).allSatisfy { $1 - $0 == 1 })
+            // Never two for one minute. (A controller that runs late skips to the most recent
+            // missed minute, as upstream does, so on a busy machine a minute may be missing.)
+            #expect(zip(minutes, minutes.dropFirst()).allSatisfy { $1 > $0 })
+            #expect(minutes.count >= 5)
             // Only the two newest successful Jobs are kept.
             #expect(try await InProcessServer.soon {
                 try await jobs(client, owner).filter { $0.status?.conditions?.contains { $0.type == "Complete" } == true }.count <= 2

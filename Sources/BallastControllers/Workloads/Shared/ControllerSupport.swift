@@ -64,8 +64,11 @@ extension ClientError {
     }
 
     /// The object is gone, or changed since it was read (a failed precondition): the
-    /// next sync looks again. (One property rather than `isNotFound || isConflict` in a
-    /// `catch where`, whose autoclosure over a typed error crashes Swift 6.3's SILGen.)
+    /// next sync looks again.
+    ///
+    /// Callers write `catch { guard error.isGoneOrChanged else { throw error } }`, not
+    /// `catch where`: a `catch where` on a typed `ClientError` inside an untyped `throws`
+    /// function crashes Swift 6.3's SILGen ("Found outside of lifetime use").
     var isGoneOrChanged: Bool {
         if isNotFound { return true }
         return isConflict
