@@ -131,6 +131,25 @@ import Testing
         }
     }
 
+    @Test func retainOnScaleDeleteOnDeletionKeepsClaimsUntilTheSetGoes() async throws {
+        try await InProcessServer.withWorkloads(Self.controllers) { cluster in
+            let client = cluster.client
+            let set = try await client.create(statefulSet(replicas: 2, retention: ("Delete", "Retain")))
+            #expect(try await InProcessServer.soon { try await podNames(client) == ["pg-0", "pg-1"] })
+            let before = try #require(try await claim(client, "data-pg-1"))
+            // whenDeleted Delete: the set owns every claim, scaled away or not.
+            #expect(before.metadata.ownerReferences?.map(\.uid) == [set.uid])
+            try await scale(client, to: 1)
+            #expect(try await InProcessServer.soon { try await podNames(client) == ["pg-0"] })
+            // whenScaled Retain: the scaled-away ordinal keeps its claim.
+            #expect(try await claim(client, "data-pg-1")?.uid == before.uid)
+            try await client.delete(StatefulSet.self, namespace: "default", name: "pg", options: DeleteOptions(propagationPolicy: "Background"))
+            #expect(try await InProcessServer.soon {
+                try await all(claim(client, "data-pg-0") == nil, claim(client, "data-pg-1") == nil, podNames(client).isEmpty)
+            })
+        }
+    }
+
     @Test func ordinalsStartAndParallelCreation() async throws {
         try await InProcessServer.withWorkloads(driver: { _ in .runNotReady }, Self.controllers) { cluster in
             let client = cluster.client
