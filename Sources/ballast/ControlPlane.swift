@@ -21,6 +21,14 @@ struct ControlPlane: ServiceLifecycle.Service {
             { await PersistentVolumeController(client: client, plugins: drivers.plugins).run() },
             { await PVCProtectionController(client: client).run() },
             { await PVProtectionController(client: client).run() },
+            { await ReplicaSetController(client: client).run() },
+            { await DeploymentController(client: client).run() },
+            { await StatefulSetController(client: client).run() },
+            { await DaemonSetController(client: client).run() },
+            { await JobController(client: client).run() },
+            { await CronJobController(client: client).run() },
+            { await NodeLifecycleController(client: client).run() },
+            { await PodGarbageCollector(client: client).run() },
         ]
         await withTaskGroup(of: Void.self) { group in
             for controller in controllers { group.addTask { await controller() } }
