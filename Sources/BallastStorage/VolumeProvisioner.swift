@@ -129,6 +129,9 @@ public protocol VolumeProvisioner: Sendable {
     /// Whether the driver can honour a reclaim policy (Delete, Retain, Recycle).
     func supports(reclaimPolicy: String) -> Bool
 
+    /// Whether the driver accepts StorageClass mountOptions.
+    var supportsMountOptions: Bool { get }
+
     /// Problems with StorageClass parameters, one message per bad parameter naming it;
     /// empty when they are fine.
     func validate(parameters: [String: String]) -> [String]

@@ -23,6 +23,9 @@ public struct NFSProvisioner: VolumeProvisioner {
         self.timeout = timeout
     }
 
+    /// NFS mount options pass through (they say how to reach the server).
+    public var supportsMountOptions: Bool { true }
+
     /// Delete, Retain and Recycle.
     public func supports(reclaimPolicy: String) -> Bool {
         ["Delete", "Retain", "Recycle"].contains(reclaimPolicy)
@@ -151,6 +154,25 @@ public struct NFSProvisioner: VolumeProvisioner {
         switch NFSMountOptions.parse(options) {
         case .success(let parsed): return parsed
         case .failure(let error): throw VolumeError(.invalid, "mountOptions: \(error)")
+        }
+    }
+
+    /// Empties a whole export (a statically provisioned NFS volume is the export itself),
+    /// never following a symlink out of it, and checks that it is empty: Recycle for an
+    /// administrator's NFS PV.
+    public func recycleExport(server: String, exportPath: String, mountOptions: [String]) async throws(VolumeError) {
+        let options = try Self.mountOptions(mountOptions)
+        let attributes = NFSVolumeAttributes(server: server, share: exportPath, path: "", onDelete: .retain, mountOptions: options)
+        try await withSession(attributes, action: "recycling export \(server):\(exportPath)") { session throws(VolumeError) in
+            try await session.call("emptying \(server):\(exportPath)") { client throws(NFSError) in
+                try await client.removeContents(of: "/")
+            }
+            let left = try await session.call("listing \(server):\(exportPath)") { client throws(NFSError) in
+                try await client.readDirectory("/")
+            }
+            guard left.isEmpty else {
+                throw VolumeError(.failed, "\(server):\(exportPath) still holds \(left.count) entries after the scrub")
+            }
         }
     }
 
