@@ -1,6 +1,7 @@
 import BallastAPI
 import BallastClient
 import BallastControllers
+import BallastScheduler
 import BallastServer
 import Logging
 import ServiceLifecycle
@@ -17,6 +18,7 @@ struct ControlPlane: ServiceLifecycle.Service {
         let controllers: [@Sendable () async -> Void] = [
             { await GarbageCollector(client: client, kinds: BuiltinKinds.all).run() },
             { await NamespaceController(client: client, kinds: BuiltinKinds.all).run() },
+            { await Scheduler(client: client, logger: logger).run() },
         ]
         await withTaskGroup(of: Void.self) { group in
             for controller in controllers { group.addTask { await controller() } }
