@@ -103,6 +103,7 @@ let package = Package(
             dependencies: [
                 "BallastAPI", "BallastStore", "BallastServer", "BallastClient", "BallastControllers", "BallastScheduler", "BallastNode",
                 "BallastStorage", "BallastCLI",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

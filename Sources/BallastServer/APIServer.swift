@@ -56,12 +56,23 @@ public final class APIServer: Sendable {
                                                 user: UserInfo(name: "admin", uid: "admin", groups: ["system:masters"])),
                                           to: configuration.tokensPath)
         }
-        let context = ServerContext(store: store, registry: registry, admission: [NamespaceLifecycle()] + extraAdmission,
+        let context = ServerContext(store: store, registry: registry, admission: Self.builtinAdmission + extraAdmission,
                                     subresources: [:], logger: logger)
         let address = "\(configuration.host == "0.0.0.0" ? "127.0.0.1" : configuration.host):\(configuration.port)"
-        handler = APIHandler(context: context, discovery: Discovery(registry: registry, extraSubresources: []),
+        handler = APIHandler(context: context, discovery: Discovery(registry: registry, extraSubresources: Self.extraSubresources),
                              authenticator: TokenAuthenticator(path: configuration.tokensPath), serverAddress: address, metrics: nil)
     }
+
+    /// kube-apiserver's default admission chain, in its order, reduced to what Ballast serves.
+    static let builtinAdmission: [any AdmissionPlugin] = [
+        NamespaceLifecycle(), DefaultStorageClass(), StorageObjectInUseProtection(), PersistentVolumeClaimResize(),
+    ]
+
+    /// Subresources served outside the generic object lifecycle, as discovery lists them.
+    static let extraSubresources: [(resource: String, subresource: String, verbs: [String], kind: String?)] = [
+        ("namespaces", "finalize", ["update"], nil),
+        ("pods", "binding", ["create"], "Binding"),
+    ]
 
     /// The admin token from the tokens file.
     public var adminToken: String? {

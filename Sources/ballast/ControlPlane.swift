@@ -10,6 +10,7 @@ import ServiceLifecycle
 /// transport. They stop when the service group shuts down.
 struct ControlPlane: ServiceLifecycle.Service {
     let server: APIServer
+    let drivers: StorageDrivers
     let logger: Logger
 
     func run() async throws {
@@ -18,6 +19,9 @@ struct ControlPlane: ServiceLifecycle.Service {
         let controllers: [@Sendable () async -> Void] = [
             { await GarbageCollector(client: client, kinds: BuiltinKinds.all).run() },
             { await NamespaceController(client: client, kinds: BuiltinKinds.all).run() },
+            { await PersistentVolumeController(client: client, plugins: drivers.plugins).run() },
+            { await PVCProtectionController(client: client).run() },
+            { await PVProtectionController(client: client).run() },
             { await Scheduler(client: client, logger: logger).run() },
         ]
         await withTaskGroup(of: Void.self) { group in

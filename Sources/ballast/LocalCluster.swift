@@ -1,3 +1,4 @@
+import BallastStorage
 import Foundation
 
 /// The processes `ballast up` starts in the background, each with a pid file and a log under
@@ -22,22 +23,18 @@ struct LocalCluster {
     }
 
     /// Starts `arguments` of this binary in a new session, detached, logging to the role's log.
-    func start(_ role: String, arguments: [String]) throws -> pid_t {
+    func start(_ role: String, arguments: [String]) async throws -> pid_t {
         let files = FileManager.default
         try files.createDirectory(atPath: runDir, withIntermediateDirectories: true)
         try files.createDirectory(atPath: logDir, withIntermediateDirectories: true)
-        if !files.fileExists(atPath: logFile(role)) { _ = files.createFile(atPath: logFile(role), contents: nil) }
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logFile(role)))
-        try log.seekToEnd()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
-        process.arguments = [LocalCluster.executablePath] + arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
-        // setsid execs in place when it is not a group leader, so this pid is ballast's own.
-        let pid = process.processIdentifier
+        // setsid forks when started as a process-group leader (as a spawned child is), and
+        // then the pid we see would not be ballast's. A background job of a non-interactive
+        // shell stays in the shell's group, so setsid execs in place and $! is ballast.
+        let script = "log=$1; shift; setsid \"$@\" </dev/null >>\"$log\" 2>&1 & echo $!"
+        let result = try await Subprocess("/bin/sh", ["-c", script, "sh", logFile(role), LocalCluster.executablePath] + arguments).check()
+        guard let pid = pid_t(result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0 else {
+            throw CommandFailure("could not start \(role): \(result.standardOutput)")
+        }
         try "\(pid)\n".write(toFile: pidFile(role), atomically: true, encoding: .utf8)
         return pid
     }

@@ -31,10 +31,11 @@ extension Ballast {
                 return handler
             }
             let logger = Logger(label: "ballast.server")
+            let drivers = StorageDrivers()
             let server = try APIServer(configuration: ServerConfiguration(dataDir: data.absolute, host: address.host, port: address.port),
-                                       logger: logger)
+                                       admission: [ReclaimPolicySupport(catalog: drivers)], logger: logger)
             await server.bootstrap()
-            let controlPlane = ControlPlane(server: server, logger: logger)
+            let controlPlane = ControlPlane(server: server, drivers: drivers, logger: logger)
             let api = try server.service { port in
                 do {
                     let path = try server.writeKubeconfig(port: port)

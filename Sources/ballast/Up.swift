@@ -18,6 +18,9 @@ extension Ballast {
         @Option(help: "How many node agents to start.")
         var nodes: Int = 1
 
+        @Flag(help: "Do not start the NFS server or apply the nfs StorageClasses.")
+        var noNFS = false
+
         func validate() throws {
             guard ListenAddress(listen) != nil else { throw ValidationError("--listen must be HOST:PORT, got \"\(listen)\"") }
             guard (0...16).contains(nodes) else { throw ValidationError("--nodes must be between 0 and 16, got \(nodes)") }
@@ -30,19 +33,36 @@ extension Ballast {
             if cluster.runningPID("server") == nil {
                 step("starting the API server (log: \(cluster.logFile("server")))")
                 try? FileManager.default.removeItem(atPath: kubeconfig)
-                _ = try cluster.start("server", arguments: ["server", "--data-dir", data.absolute, "--listen", listen])
+                _ = try await cluster.start("server", arguments: ["server", "--data-dir", data.absolute, "--listen", listen])
             } else {
                 step("the API server is already running")
             }
             try await waitForServer(kubeconfig: kubeconfig, cluster: cluster)
+            try await setUpStorage(kubeconfig: kubeconfig)
             step(String(format: "cluster ready in %.1fs", Date().timeIntervalSince(started)))
             print("")
             print("Use it with:  export KUBECONFIG=\(kubeconfig)  (then: kubectl get nodes)")
             print(kubeconfig)
         }
 
+        /// Starts the NFS export and applies the StorageClasses that use what this cluster runs.
+        private func setUpStorage(kubeconfig: String) async throws {
+            let root = try ProjectFiles.requireRoot()
+            let export = LocalNFSExport(dataDir: data.absolute)
+            if !noNFS {
+                let began = Date()
+                try await export.start(projectRoot: root)
+                step(String(format: "NFS export %@ on 127.0.0.1:2049 (%.1fs)", export.exportPath, Date().timeIntervalSince(began)))
+            }
+            let client = KubeClient(transport: try KubeconfigFile.load(path: kubeconfig).transport(), fieldManager: "ballast-up")
+            let installer = StorageClassInstaller(client: client, nfsExport: export.exportPath)
+            let applied = try await installer.apply(directory: root + "/StorageClasses", skip: noNFS ? { $0.hasPrefix("nfs") } : { _ in false })
+            step("StorageClasses: \(applied.joined(separator: ", "))")
+        }
+
         private func step(_ text: String) {
             print("==> \(text)")
+            fflush(nil)
         }
 
         /// Waits until the kubeconfig exists and the API answers through it.
@@ -65,7 +85,7 @@ extension Ballast {
     }
 
     /// Stops the local cluster.
-    struct Down: ParsableCommand {
+    struct Down: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Stop the local cluster. Volumes and state are kept unless --purge is given.")
 
@@ -74,10 +94,14 @@ extension Ballast {
         @Flag(help: "Also delete the data directory: every object and every volume's data.")
         var purge = false
 
-        func run() throws {
+        func run() async throws {
             let cluster = LocalCluster(dataDir: data.absolute)
             let stopped = cluster.stop("server")
             print(stopped ? "==> stopped the API server" : "==> the API server was not running")
+            if let root = ProjectFiles.root {
+                try await LocalNFSExport(dataDir: data.absolute).stop(projectRoot: root)
+                print("==> stopped the NFS export (its data stays in \(LocalNFSExport(dataDir: data.absolute).exportPath))")
+            }
             if purge {
                 try FileManager.default.removeItem(atPath: data.absolute)
                 print("==> removed \(data.absolute)")

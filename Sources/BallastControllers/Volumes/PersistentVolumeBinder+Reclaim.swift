@@ -39,13 +39,15 @@ extension PersistentVolumeBinder {
         }
         // An external deleter (or a node agent) does it; nothing more here.
         guard deleted else { return }
-        try await store.deleteVolume(current)
-        if current.metadata.hasFinalizer(VolumeBindingRules.controllerFinalizer), var gone = try await store.liveVolume(named: current.name),
-            gone.uid == current.uid
-        {
-            gone.metadata.removeFinalizer(VolumeBindingRules.controllerFinalizer)
-            _ = try await store.updateVolume(gone)
+        // The storage is gone: drop the finalizer, then delete the object. A crash or a
+        // conflict in between leaves a Released PV whose next sync repeats the (idempotent)
+        // storage delete and finishes.
+        var latest = current
+        if latest.metadata.hasFinalizer(VolumeBindingRules.controllerFinalizer) {
+            latest.metadata.removeFinalizer(VolumeBindingRules.controllerFinalizer)
+            latest = try await store.updateVolume(latest)
         }
+        try await store.deleteVolume(latest)
     }
 
     /// doDeleteVolume: the driver that provisioned the volume deletes it; an external or

@@ -182,45 +182,35 @@ extension Scheduler {
 
     // MARK: The pod
 
-    /// Binds the pod: spec.nodeName by update (re-reading on a conflict), then
-    /// PodScheduled=True through the status subresource.
+    /// Binds the pod with POST pods/{name}/binding (the server sets spec.nodeName and
+    /// PodScheduled=True). A 409 means the pod is bound already: by this scheduler (a
+    /// retried request) or by someone else.
     func bind(_ pod: Pod, to node: String) async throws {
-        var current = informers.pods.get(key: SchedulerCache.key(namespace: pod.namespace, name: pod.name)) ?? pod
-        for _ in 0..<3 {
-            guard current.uid == pod.uid else { throw BindingFailure.gone("pod \(pod.namespace)/\(pod.name) was replaced") }
+        let body: JSONValue = [
+            "apiVersion": "v1", "kind": "Binding",
+            "metadata": ["name": .string(pod.name), "namespace": .string(pod.namespace), "uid": .string(pod.uid)],
+            "target": ["apiVersion": "v1", "kind": "Node", "name": .string(node)],
+        ]
+        let request = ClientRequest(method: "POST", path: KubeClient.path(Pod.self, namespace: pod.namespace, name: pod.name, subresource: "binding"),
+                                    headers: [("Content-Type", "application/json")], body: body.serialized())
+        let outcome: ClientError?
+        do {
+            _ = try await client.raw(request)
+            outcome = nil
+        } catch {
+            outcome = error
+        }
+        guard let error = outcome else { return }
+        if error.isNotFound { throw BindingFailure.gone("pod \(pod.namespace)/\(pod.name) is gone") }
+        if error.isConflict {
+            let current = try? await client.getIfPresent(Pod.self, namespace: pod.namespace, name: pod.name)
+            guard let current, current.uid == pod.uid else { throw BindingFailure.gone("pod \(pod.namespace)/\(pod.name) is gone") }
+            if current.spec?.nodeName == node { return }
             if let bound = current.spec?.nodeName, !bound.isEmpty {
-                if bound == node { return }
                 throw BindingFailure.gone("pod \(pod.namespace)/\(pod.name) is already assigned to node \"\(bound)\"")
             }
-            var updated = current
-            do {
-                try updated.bind(toNode: node, now: Time(Date()))
-            } catch {
-                throw BindingFailure(stage: .bind, message: error.description)
-            }
-            let result: Result<Pod, ClientError>
-            do {
-                result = .success(try await client.update(updated))
-            } catch {
-                result = .failure(error)
-            }
-            switch result {
-            case .success(var written):
-                written.status = updated.status
-                _ = try? await client.updateStatus(written)
-                return
-            case .failure(let error) where error.isConflict:
-                guard let latest = try? await client.getIfPresent(Pod.self, namespace: pod.namespace, name: pod.name) else {
-                    throw BindingFailure.gone("pod \(pod.namespace)/\(pod.name) is gone")
-                }
-                current = latest
-            case .failure(let error) where error.isNotFound:
-                throw BindingFailure.gone("pod \(pod.namespace)/\(pod.name) is gone")
-            case .failure(let error):
-                throw BindingFailure(stage: .bind, message: error.description)
-            }
         }
-        throw BindingFailure(stage: .bind, message: "pod \(pod.namespace)/\(pod.name) kept changing while it was being bound")
+        throw BindingFailure(stage: .bind, message: error.description)
     }
 
     static func split(_ key: String) -> (namespace: String, name: String) {

@@ -10,9 +10,8 @@ import Synchronization
 /// already sees it; the binding cycle then runs concurrently (volume writes, waiting for
 /// the claims to bind, then the pod's binding).
 ///
-/// Binding: this API server has no pods/binding subresource, so a pod is bound by an
-/// update that sets spec.nodeName (which pod validation allows once, on an unbound pod),
-/// followed by a status write of PodScheduled=True.
+/// Binding: POST pods/{name}/binding, as kube-scheduler does; the server sets
+/// spec.nodeName and PodScheduled=True.
 public final class Scheduler: Sendable {
     /// The knobs of one scheduler.
     public struct Configuration: Sendable {

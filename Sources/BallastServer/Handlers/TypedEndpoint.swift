@@ -30,6 +30,8 @@ struct TypedEndpoint<T: APIResource>: ResourceEndpoint {
             return try get(request, key: try key(path, name), server: server)
         case ("PUT", .some(let name), nil):
             return try await update(request, key: try key(path, name), subresource: nil, server: server)
+        case ("POST", .some(let name), "binding") where T.self == Pod.self:
+            return try await bind(request, key: try key(path, name), server: server)
         case ("PUT", .some(let name), "finalize") where T.self == Namespace.self:
             return try await update(request, key: try key(path, name), subresource: "finalize", server: server)
         case ("PUT", .some(let name), "status") where T.resource.hasStatus:
