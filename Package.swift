@@ -117,6 +117,8 @@ let package = Package(
         .testTarget(name: "BallastStorageTests", dependencies: ["BallastStorage", "BallastTesting"], swiftSettings: strict),
         .testTarget(name: "BallastStoreTests", dependencies: ["BallastStore"], swiftSettings: strict),
         .testTarget(name: "BallastNodeTests", dependencies: ["BallastNode", "BallastTesting"], swiftSettings: strict),
+        .testTarget(name: "BallastSchedulerCoreTests", dependencies: ["BallastScheduler"], swiftSettings: strict),
+        .testTarget(name: "BallastSchedulerTests", dependencies: ["BallastScheduler", "BallastControllers", "BallastTesting"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["BallastAPI", "BallastClient", "BallastTesting"], swiftSettings: strict),
     ]
 )

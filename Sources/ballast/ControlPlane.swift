@@ -1,6 +1,7 @@
 import BallastAPI
 import BallastClient
 import BallastControllers
+import BallastScheduler
 import BallastServer
 import Logging
 import ServiceLifecycle
@@ -29,6 +30,7 @@ struct ControlPlane: ServiceLifecycle.Service {
             { await CronJobController(client: client).run() },
             { await NodeLifecycleController(client: client).run() },
             { await PodGarbageCollector(client: client).run() },
+            { await Scheduler(client: client, logger: logger).run() },
         ]
         await withTaskGroup(of: Void.self) { group in
             for controller in controllers { group.addTask { await controller() } }
