@@ -12,10 +12,12 @@ import Testing
         try kubectl.ok("apply", "-f", Examples.path("static-pv-pvc-pod.yaml"))
         try kubectl.ok("apply", "-f", Examples.path("deployment-nginx.yaml"))
         try kubectl.ok("label", "pvc", "pv-claim-demo", "tier=db")
-        let before = try kubectl.ok("get", "pv,pvc,pods,deploy", "-o", "json")
+        // The objects applied above (controllers add ReplicaSets and pods of their own).
+        let applied = ["pv/pv-demo", "pvc/pv-claim-demo", "pod/redis", "deploy/nginx-deploy"]
+        let before = try kubectl.run(["get"] + applied + ["-o", "json"]).stdout
         server.stop()
         try server.start()
-        let after = try kubectl.ok("get", "pv,pvc,pods,deploy", "-o", "json")
+        let after = try kubectl.run(["get"] + applied + ["-o", "json"]).stdout
         let names = { (text: String) throws -> [String] in
             try JSONValue.parse(text).at("items")?.arrayValue?.compactMap { $0.string("metadata.uid") } ?? []
         }
