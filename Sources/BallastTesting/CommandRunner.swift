@@ -13,38 +13,51 @@ public struct CommandResult: Sendable, CustomStringConvertible {
 /// Runs programs for tests, capturing their output.
 public enum CommandRunner {
     /// Runs `executable` with `arguments`, feeding `input` on stdin, and waits for it.
+    ///
+    /// posix_spawn and waitpid on the child's own pid, with stdin and output in files:
+    /// Foundation's Process sometimes never notices its child exit (the zombie stays,
+    /// `waitUntilExit` waits forever), which hung whole test runs.
     public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], input: String? = nil,
                            timeout: TimeInterval = 120) throws -> CommandResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : try which(executable))
-        process.arguments = arguments
+        let path = executable.hasPrefix("/") ? executable : try which(executable)
+        let scratch = TemporaryDirectory.make(prefix: "command")
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let inputPath = scratch + "/stdin", outputPath = scratch + "/stdout", errorPath = scratch + "/stderr"
+        try Data((input ?? "").utf8).write(to: URL(fileURLWithPath: inputPath))
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        let inp = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = inp
-        try process.run()
-        if let input { inp.fileHandleForWriting.write(Data(input.utf8)) }
-        try? inp.fileHandleForWriting.close()
-        // Read both pipes concurrently so a chatty child never blocks on a full pipe.
-        let outData = OutputCollector(out.fileHandleForReading)
-        let errData = OutputCollector(err.fileHandleForReading)
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, inputPath, O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, path, &actions, nil, argv, envp)
+        guard spawned == 0 else { throw TestEnvironmentError("cannot start \(path): \(String(cString: strerror(spawned)))") }
+
         let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning {
-            if Date() > deadline {
-                process.terminate()
-                usleep(200_000)
-                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-                break
+        var status: Int32 = 0
+        var killed = false
+        while true {
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid || (reaped < 0 && errno != EINTR) { break }
+            if !killed, Date() > deadline {
+                kill(pid, SIGKILL)
+                killed = true
             }
             usleep(5_000)
         }
-        process.waitUntilExit()
-        return CommandResult(status: process.terminationStatus, stdout: outData.text(), stderr: errData.text())
+        let exitStatus: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        let read = { (file: String) in (try? String(contentsOfFile: file, encoding: .utf8)) ?? "" }
+        return CommandResult(status: exitStatus, stdout: read(outputPath), stderr: read(errorPath))
     }
 
     /// The absolute path of a program on PATH.
@@ -61,23 +74,4 @@ public enum CommandRunner {
 public struct TestEnvironmentError: Error, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
-}
-
-/// Drains a file handle on a background thread.
-final class OutputCollector: @unchecked Sendable {
-    // Written by the reader thread until EOF, read only after `done` is signalled.
-    private var data = Data()
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ handle: FileHandle) {
-        Thread.detachNewThread { [self] in
-            data = handle.readDataToEndOfFile()
-            done.signal()
-        }
-    }
-
-    func text() -> String {
-        done.wait()
-        return String(decoding: data, as: UTF8.self)
-    }
 }

@@ -46,9 +46,13 @@ extension Ballast {
                     logger.error("cannot write the kubeconfig: \(error)")
                 }
             }
-            let group = ServiceGroup(
-                configuration: .init(services: [.init(service: api), .init(service: controlPlane)],
-                                     gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            var configuration = ServiceGroupConfiguration(services: [.init(service: api), .init(service: controlPlane)],
+                                                          gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            // Open watches and controller loops must not keep a stopping server alive:
+            // requests get this long to finish, then everything is cancelled.
+            configuration.maximumGracefulShutdownDuration = .seconds(10)
+            configuration.maximumCancellationDuration = .seconds(5)
+            let group = ServiceGroup(configuration: configuration)
             try await group.run()
         }
     }
