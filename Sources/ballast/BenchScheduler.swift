@@ -12,7 +12,7 @@ extension Ballast {
     /// Benchmarks (hidden): `ballast bench scheduler`.
     struct Bench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run a benchmark.", shouldDisplay: false, subcommands: [BenchScheduler.self])
+            abstract: "Run a benchmark.", shouldDisplay: false, subcommands: [BenchScheduler.self, BenchAPI.self, BenchBinding.self])
     }
 }
 
