@@ -6,7 +6,10 @@ import Synchronization
 /// processed again afterwards; failures come back after an exponential back-off.
 public final class WorkQueue: Sendable {
     private struct State {
+        /// Keys in order; `head` is the next one (removing from the front of an array of
+        /// ten thousand keys at every take would cost quadratic time).
         var queue: [String] = []
+        var head = 0
         var queued: Set<String> = []
         var processing: Set<String> = []
         var dirty: Set<String> = []
@@ -73,8 +76,13 @@ public final class WorkQueue: Sendable {
         await withCheckedContinuation { (continuation: CheckedContinuation<String?, Never>) in
             let ready = state.withLock { state -> String?? in
                 if state.shutDown { return .some(nil) }
-                if !state.queue.isEmpty {
-                    let key = state.queue.removeFirst()
+                if state.head < state.queue.count {
+                    let key = state.queue[state.head]
+                    state.head += 1
+                    if state.head >= 1024, state.head * 2 >= state.queue.count {
+                        state.queue.removeFirst(state.head)
+                        state.head = 0
+                    }
                     state.queued.remove(key)
                     state.processing.insert(key)
                     return .some(key)
@@ -105,7 +113,7 @@ public final class WorkQueue: Sendable {
         for waiter in waiters { waiter.resume(returning: nil) }
     }
 
-    public var count: Int { state.withLock { $0.queue.count } }
+    public var count: Int { state.withLock { $0.queue.count - $0.head } }
 }
 
 /// Runs reconcilers over a work queue with a number of workers.

@@ -29,6 +29,9 @@ public struct PersistentVolumeIndex: Sendable {
     private var free: [String: [String: [Entry]]] = [:]
     /// "namespace/name" of a claim → volumes whose claimRef names it.
     private var claimed: [String: Set<String>] = [:]
+    /// Free volumes a sync is binding right now → the claim it binds them to. Concurrent
+    /// syncs of other claims pass them over instead of racing for the same volume.
+    private var held: [String: String] = [:]
 
     public init() {}
 
@@ -42,7 +45,7 @@ public struct PersistentVolumeIndex: Sendable {
 
     /// Adds or replaces a volume.
     public mutating func upsert(_ volume: PersistentVolume) {
-        remove(named: volume.name)
+        unplace(volume.name)
         let claimRef = volume.spec?.claimRef
         let placement = Placement(modes: Self.modesKey(volume.spec?.accessModes), storageClass: volume.storageClassName,
                                   claim: claimRef.map { Self.claimKey(namespace: $0.namespace, name: $0.name) },
@@ -60,6 +63,17 @@ public struct PersistentVolumeIndex: Sendable {
     }
 
     public mutating func remove(named name: String) {
+        unplace(name)
+        held[name] = nil
+    }
+
+    /// Holds a free volume for the claim ("namespace/name") a sync is binding it to.
+    public mutating func hold(_ name: String, for claimKey: String) { held[name] = claimKey }
+
+    /// Ends a hold once the binding was written (or failed).
+    public mutating func release(_ name: String) { held[name] = nil }
+
+    private mutating func unplace(_ name: String) {
         guard let placement = placements.removeValue(forKey: name) else { return }
         volumes[name] = nil
         if let claim = placement.claim {
@@ -115,7 +129,9 @@ public struct PersistentVolumeIndex: Sendable {
                 return match
             }
             guard !delayBinding, let bucket = free[key]?[requestedClass] else { continue }
+            let claimKey = Self.claimKey(namespace: claim.namespace, name: claim.name)
             for entry in bucket[Self.firstFitting(requestedCapacity, in: bucket)...] {
+                if let holder = held[entry.name], holder != claimKey { continue }
                 guard let volume = volumes[entry.name] else { continue }
                 if VolumeBindingRules.findMatchingVolume(claim: claim, volumes: [volume], node: nil, delayBinding: false) != nil {
                     return volume

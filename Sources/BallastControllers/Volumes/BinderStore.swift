@@ -12,8 +12,10 @@ public protocol BinderStore: Sendable {
     func storageClass(named name: String) -> StorageClass?
     /// The default StorageClass (the newest, when several are marked), if any.
     func defaultStorageClass() -> StorageClass?
-    /// findBestMatchForClaim over the cached volumes.
-    func bestMatch(for claim: PersistentVolumeClaim, delayBinding: Bool) -> PersistentVolume?
+    /// findBestMatchForClaim over the cached volumes. A free volume found is held for this
+    /// claim (other claims' syncs pass it over) until `releaseHold(on:)`.
+    func holdBestMatch(for claim: PersistentVolumeClaim, delayBinding: Bool) -> PersistentVolume?
+    func releaseHold(on volume: String)
     /// Pods that are not finished and use the claim.
     func podsUsing(namespace: String, claim: String) -> [Pod]
 

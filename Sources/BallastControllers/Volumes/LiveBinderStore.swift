@@ -14,6 +14,7 @@ public final class LiveBinderStore: BinderStore {
     let pods: Informer<Pod>
     private let volumeIndex = Mutex(PersistentVolumeIndex())
     private let claims = Mutex<[String: PersistentVolumeClaim]>([:])
+    private let waiting = Mutex(WaitingClaims())
     /// Where claims go to be synced again.
     let claimQueue: WorkQueue
 
@@ -33,10 +34,12 @@ public final class LiveBinderStore: BinderStore {
 
     /// Stores a volume unless the cache already holds a newer version.
     public func observe(_ volume: PersistentVolume) {
-        volumeIndex.withLock { index in
-            if let cached = index.volume(named: volume.name), cached.uid == volume.uid, Self.version(cached) > Self.version(volume) { return }
+        let stored = volumeIndex.withLock { index -> Bool in
+            if let cached = index.volume(named: volume.name), cached.uid == volume.uid, Self.version(cached) > Self.version(volume) { return false }
             index.upsert(volume)
+            return true
         }
+        if stored, volume.spec?.claimRef == nil { waiting.withLock { $0.wake(storageClass: volume.storageClassName) } }
     }
 
     public func forget(volume: PersistentVolume) {
@@ -47,19 +50,26 @@ public final class LiveBinderStore: BinderStore {
 
     /// Stores a claim unless the cache already holds a newer version.
     public func observe(_ claim: PersistentVolumeClaim) {
+        let key = Self.claimKey(claim.namespace, claim.name)
         claims.withLock { claims in
-            let key = Self.claimKey(claim.namespace, claim.name)
             if let cached = claims[key], cached.uid == claim.uid, Self.version(cached) > Self.version(claim) { return }
             claims[key] = claim
+            // Under the claims lock, so that the waiting list follows the cache's order.
+            waiting.withLock { $0.update(claim, key: key) }
         }
     }
 
     public func forget(claim: PersistentVolumeClaim) {
+        let key = Self.claimKey(claim.namespace, claim.name)
         claims.withLock { claims in
-            let key = Self.claimKey(claim.namespace, claim.name)
-            if claims[key]?.uid == claim.uid { claims[key] = nil }
+            guard claims[key]?.uid == claim.uid else { return }
+            claims[key] = nil
+            waiting.withLock { $0.remove(key) }
         }
     }
+
+    /// Unbound claims of every class that gained a free volume since the last call.
+    public func takeWokenClaims() -> [String] { waiting.withLock { $0.takeWoken() } }
 
     public var allClaims: [PersistentVolumeClaim] { claims.withLock { Array($0.values) } }
     public var allVolumes: [PersistentVolume] { volumeIndex.withLock { Array($0.volumes.values) } }
@@ -84,8 +94,16 @@ public final class LiveBinderStore: BinderStore {
         }
     }
 
-    public func bestMatch(for claim: PersistentVolumeClaim, delayBinding: Bool) -> PersistentVolume? {
-        volumeIndex.withLock { $0.findBestMatch(for: claim, delayBinding: delayBinding) }
+    public func holdBestMatch(for claim: PersistentVolumeClaim, delayBinding: Bool) -> PersistentVolume? {
+        volumeIndex.withLock { index in
+            let match = index.findBestMatch(for: claim, delayBinding: delayBinding)
+            if let match { index.hold(match.name, for: Self.claimKey(claim.namespace, claim.name)) }
+            return match
+        }
+    }
+
+    public func releaseHold(on volume: String) {
+        volumeIndex.withLock { $0.release(volume) }
     }
 
     public func podsUsing(namespace: String, claim: String) -> [Pod] {

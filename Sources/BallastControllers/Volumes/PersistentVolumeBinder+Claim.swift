@@ -17,7 +17,7 @@ extension PersistentVolumeBinder {
         if volumeName.isEmpty {
             // The user did not ask for a particular volume.
             let delayBinding = isDelayBinding(claim)
-            guard let volume = store.bestMatch(for: claim, delayBinding: delayBinding) else {
+            guard let volume = store.holdBestMatch(for: claim, delayBinding: delayBinding) else {
                 // OBSERVATION: pvc is "Pending", no volume fits. [Tests: binder 1-2, 1-3, 1-4]
                 if try await assignDefaultStorageClass(claim) { return }
                 if delayBinding && claim.metadata.annotation(VolumeBindingRules.selectedNode) == nil {
@@ -36,6 +36,7 @@ extension PersistentVolumeBinder {
                 return
             }
             // OBSERVATION: pvc is "Pending", pv is "Available" (or pre-bound to this claim). [Tests: binder 1-1, 1-5 .. 1-8]
+            defer { store.releaseHold(on: volume.name) }
             try await bind(volume, claim)
             return
         }

@@ -85,6 +85,13 @@ public final class PersistentVolumeController: Sendable {
                 }
             }
             group.addTask {
+                // Claims waiting for a volume of a class that just gained one.
+                while !Task.isCancelled {
+                    try? await Task.sleep(nanoseconds: 50_000_000)
+                    for key in store.takeWokenClaims() { claimQueue.add(key) }
+                }
+            }
+            group.addTask {
                 while !Task.isCancelled {
                     try? await Task.sleep(nanoseconds: UInt64(self.resyncInterval * 1_000_000_000))
                     for volume in store.allVolumes { volumeQueue.add(volume.name) }
