@@ -31,9 +31,11 @@ public final class NFSServer: Sendable {
     public var mountOptions: [String] { ["port=\(port)", "mountport=\(mountPort)"] }
 
     /// Starts a server on a new export; waits until NFS v3, v4 and MOUNT answer.
+    /// - Parameter pseudoPath: the path clients mount (v3 and v4) when not the export's own
+    ///   host path: "/export" serves a manifest's `nfs: {path: /export/pv-demo}`.
     /// - Throws: `TestEnvironmentError` when a prerequisite is missing or ganesha does
     ///   not come up (with the script's output and the log's tail).
-    public init() throws {
+    public init(pseudoPath: String? = nil) throws {
         if let missing = Self.missingPrerequisite { throw TestEnvironmentError(missing) }
         Self.stopOrphans()
         let base = TemporaryDirectory.make(prefix: String(Self.prefix.dropLast()))
@@ -50,7 +52,8 @@ public final class NFSServer: Sendable {
             let ports = (try Self.freePort(), try Self.freePort())
             guard ports.0 != ports.1 else { continue }
             do {
-                try Self.script(["start", directory, exportPath, "--address", "127.0.0.1", "--port", String(ports.0), "--mount-port", String(ports.1)])
+                try Self.script(["start", directory, exportPath, "--address", "127.0.0.1", "--port", String(ports.0), "--mount-port", String(ports.1)]
+                                + (pseudoPath.map { ["--pseudo", $0] } ?? []))
                 chosen = ports
                 break
             } catch {
@@ -67,8 +70,8 @@ public final class NFSServer: Sendable {
 
     /// Runs `body` with a fresh server, then stops it and removes its directories, also
     /// when `body` throws.
-    public static func with<T>(_ body: (NFSServer) async throws -> T) async throws -> T {
-        let server = try NFSServer()
+    public static func with<T>(pseudoPath: String? = nil, _ body: (NFSServer) async throws -> T) async throws -> T {
+        let server = try NFSServer(pseudoPath: pseudoPath)
         do {
             let result = try await body(server)
             server.remove()

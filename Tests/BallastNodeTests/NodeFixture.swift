@@ -6,38 +6,59 @@ import BallastTesting
 import Foundation
 import Testing
 
-/// A node agent under test: a real API server in the process, a real registry, crun and
-/// conmon, and a root directory of its own. `NodeFixture.with { node in … }` removes
-/// everything afterwards, also when the test fails: every container the agent's runtime
-/// knows is killed and deleted, every mount under the root is unmounted, the root removed.
+/// A node agent under test: a real API server (in the process, or a whole `ballast server`
+/// with its controllers and scheduler), a real registry, crun and conmon, and a root
+/// directory of its own. `NodeFixture.with { node in … }` removes everything afterwards,
+/// also when the test fails: every container the agent's runtime knows is killed and
+/// deleted, every mount under the root is unmounted, the root removed.
 struct NodeFixture {
-    let server: InProcessServer
+    let kubeconfig: String
+    let client: KubeClient
     let registry: RegistryServer
     let root: String
     let name: String
 
-    var client: KubeClient { server.client }
-
-    /// Runs `body` with a fresh registry, API server and root.
+    /// Runs `body` with a fresh registry, API server (in this process) and root.
     static func with(_ body: (NodeFixture) async throws -> Void) async throws {
         try await RegistryServer.with { registry in
             try await InProcessServer.with { server in
-                let root = TemporaryDirectory.make(prefix: "ballast-node")
-                let fixture = NodeFixture(server: server, registry: registry, root: root, name: "node-" + String(UUID().uuidString.prefix(6)).lowercased())
-                do {
-                    try await body(fixture)
-                    await fixture.destroy()
-                } catch {
-                    await fixture.destroy()
-                    throw error
-                }
+                try await run(NodeFixture(kubeconfig: server.kubeconfig, client: server.client, registry: registry), body)
             }
+        }
+    }
+
+    /// Runs `body` against a `ballast server` process: pods bind and schedule as users see it.
+    static func withControlPlane(_ body: (NodeFixture) async throws -> Void) async throws {
+        try await RegistryServer.with { registry in
+            let server = try ServerProcess()
+            // SIGKILL: a graceful stop waits for the agent's watches; nothing needs it here.
+            defer { server.kill() }
+            let client = KubeClient(transport: try KubeconfigFile.load(path: server.kubeconfig).transport(), fieldManager: "node-test")
+            try await run(NodeFixture(kubeconfig: server.kubeconfig, client: client, registry: registry), body)
+        }
+    }
+
+    private init(kubeconfig: String, client: KubeClient, registry: RegistryServer) {
+        self.kubeconfig = kubeconfig
+        self.client = client
+        self.registry = registry
+        root = TemporaryDirectory.make(prefix: "ballast-node")
+        name = "node-" + String(UUID().uuidString.prefix(6)).lowercased()
+    }
+
+    private static func run(_ fixture: NodeFixture, _ body: (NodeFixture) async throws -> Void) async throws {
+        do {
+            try await body(fixture)
+            await fixture.destroy()
+        } catch {
+            await fixture.destroy()
+            throw error
         }
     }
 
     /// The agent's configuration: images through the registry as a docker.io mirror.
     func configuration(runtime: RuntimeKind = .crun) throws -> NodeAgentConfiguration {
-        NodeAgentConfiguration(nodeName: name, root: root, runtime: runtime,
+        NodeAgentConfiguration(nodeName: name, root: root, runtime: runtime, nfsDaemonCommand: [try BallastBinary.path, "nfs-fuse"],
                                registries: try RegistryConfiguration.parse(yaml: registry.mirrorConfiguration),
                                leaseDurationSeconds: 8, backoffInitialSeconds: 1)
     }

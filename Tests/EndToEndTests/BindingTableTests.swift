@@ -139,7 +139,15 @@ import Testing
     @Test(arguments: cases)
     func bindingEndsWhereKubernetesEnds(_ testCase: Case) throws {
         let cluster = try Cluster()
-        try cluster.kubectl.ok("apply", "-f", "-", input: testCase.manifests)
+        // The volumes first, until the controller has made each Available: a claim binds
+        // only Available volumes, so one that came in the same apply could otherwise be
+        // matched before the smaller or better volume beside it was ready.
+        let documents = testCase.manifests.components(separatedBy: "---\n").filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        let volumes = documents.filter { $0.contains("kind: PersistentVolume\n") }
+        try cluster.kubectl.ok("apply", "-f", "-", input: volumes.joined(separator: "---\n"))
+        let available = try cluster.kubectl.run(["wait", "--for=jsonpath={.status.phase}=Available", "pv", "--all", "--timeout=30s"], timeout: 40)
+        #expect(available.succeeded, "\(available)")
+        try cluster.kubectl.ok("apply", "-f", "-", input: documents.filter { !volumes.contains($0) }.joined(separator: "---\n"))
         try expectEventually(cluster, testCase.expectations)
     }
 

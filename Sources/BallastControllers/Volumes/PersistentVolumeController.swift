@@ -9,15 +9,19 @@ public final class PersistentVolumeController: Sendable {
     private let client: KubeClient
     private let plugins: VolumePlugins
     private let resyncInterval: TimeInterval
-    private let workers: Int
+    private let claimWorkers: Int
+    private let volumeWorkers: Int
     private let claimQueue = WorkQueue()
     private let volumeQueue = WorkQueue()
 
-    public init(client: KubeClient, plugins: VolumePlugins, resyncInterval: TimeInterval = 15, workers: Int = 4) {
+    /// Many claim workers keep the store's group commit busy; they never race for a volume,
+    /// because the one a sync picks is held from the others until its binding is written.
+    public init(client: KubeClient, plugins: VolumePlugins, resyncInterval: TimeInterval = 15, claimWorkers: Int = 16, volumeWorkers: Int = 8) {
         self.client = client
         self.plugins = plugins
         self.resyncInterval = resyncInterval
-        self.workers = workers
+        self.claimWorkers = claimWorkers
+        self.volumeWorkers = volumeWorkers
     }
 
     public func run() async {
@@ -68,7 +72,7 @@ public final class PersistentVolumeController: Sendable {
             group.addTask {
                 await classes.waitForSync()
                 await pods.waitForSync()
-                await Workers.run(claimQueue, count: self.workers) { key in
+                await Workers.run(claimQueue, count: self.claimWorkers) { key in
                     let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
                     guard parts.count == 2, let claim = store.claim(namespace: parts[0], name: parts[1]) else { return .done }
                     try await binder.syncClaim(claim)
@@ -78,7 +82,7 @@ public final class PersistentVolumeController: Sendable {
             group.addTask {
                 await classes.waitForSync()
                 await pods.waitForSync()
-                await Workers.run(volumeQueue, count: self.workers) { name in
+                await Workers.run(volumeQueue, count: self.volumeWorkers) { name in
                     guard let volume = store.volume(named: name) else { return .done }
                     try await binder.syncVolume(volume)
                     return .done

@@ -24,7 +24,7 @@ public final class NodeAgent: Sendable {
     private let logger: Logger
     private let workers = Mutex<[String: PodWorker]>([:])
     private let syncing = Mutex<Set<String>>([])
-    private let logServer: NodeLogServer
+    private let streamServer: NodeStreamServer
     private let events: EventRecorder
     private let proxyToken: String
 
@@ -51,8 +51,8 @@ public final class NodeAgent: Sendable {
             hostIP: HostFacts.primaryIPv4, backoffInitial: configuration.backoffInitialSeconds)
         events = EventRecorder(client: client, component: "kubelet", host: configuration.nodeName)
         proxyToken = try Self.loadOrCreateToken(configuration.root + "/proxy-token")
-        logServer = try NodeLogServer(address: configuration.logAddress ?? services.hostIP, port: configuration.logPort, token: proxyToken,
-                                      paths: paths, logger: logger)
+        streamServer = try NodeStreamServer(address: configuration.logAddress ?? services.hostIP, port: configuration.logPort, token: proxyToken,
+                                         paths: paths, exec: ContainerExecSession(runtime: runtime, paths: paths), logger: logger)
     }
 
     /// The node's log-endpoint token, kept across restarts.
@@ -69,9 +69,9 @@ public final class NodeAgent: Sendable {
     public func run() async {
         let registration = NodeRegistration(client: client, nodeName: configuration.nodeName, hostIP: services.hostIP,
                                             runtime: configuration.runtime, root: configuration.root,
-                                            leaseDurationSeconds: configuration.leaseDurationSeconds, logPort: logServer.port)
-        logServer.start()
-        defer { logServer.stop() }
+                                            leaseDurationSeconds: configuration.leaseDurationSeconds, logPort: streamServer.port)
+        streamServer.start()
+        defer { streamServer.stop() }
         while !Task.isCancelled {
             do {
                 try await registration.publishProxyToken(proxyToken)

@@ -2,10 +2,11 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTLS
+import HummingbirdWebSocket
 import NIOCore
 import NIOSSL
 
-/// Serves an APIHandler over HTTPS/1.1 with Hummingbird.
+/// Serves an APIHandler over HTTPS/1.1 with Hummingbird; pods/exec upgrades to a WebSocket.
 enum HTTPSServer {
     /// The largest request body accepted (kube-apiserver's limit is 3 MiB).
     static let maxBody = 3 * 1024 * 1024 + 64 * 1024
@@ -21,7 +22,14 @@ enum HTTPSServer {
         }
         return Application(
             responder: responder,
-            server: try .tls(.http1(configuration: .init(idleTimeout: .seconds(600))), tlsConfiguration: tls),
+            server: try .tls(
+                .http1WebSocketUpgrade(configuration: .init(http1: .init(idleTimeout: .seconds(600)))) { request, _, _ in
+                    guard let session = ExecWebSocket.session(for: request, handler: handler) else { return .dontUpgrade }
+                    return .upgrade([.secWebSocketProtocol: session.subprotocol]) { inbound, outbound, _ in
+                        await ExecWebSocket.run(session.exec, inbound: inbound, outbound: outbound)
+                    }
+                },
+                tlsConfiguration: tls),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil, backlog: 1024),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) })
     }

@@ -13,15 +13,15 @@ final class NodeConnection: Sendable {
 
     /// Connects to `host`:`port`, sends the request and reads the status line and headers.
     /// - Returns: the connection, the status code and any body bytes read with the headers.
-    static func open(host: String, port: Int, path: String, token: String) async throws(NodeConnectionError) -> (NodeConnection, Int, [UInt8]) {
+    static func open(host: String, port: Int, method: String = "GET", path: String, token: String) async throws(NodeConnectionError) -> (NodeConnection, Int, [UInt8]) {
         let result: Result<(NodeConnection, Int, [UInt8]), NodeConnectionError> = await withCheckedContinuation { continuation in
-            let thread = Thread { continuation.resume(returning: connect(host: host, port: port, path: path, token: token)) }
+            let thread = Thread { continuation.resume(returning: connect(host: host, port: port, method: method, path: path, token: token)) }
             thread.start()
         }
         return try result.get()
     }
 
-    private static func connect(host: String, port: Int, path: String, token: String) -> Result<(NodeConnection, Int, [UInt8]), NodeConnectionError> {
+    private static func connect(host: String, port: Int, method: String, path: String, token: String) -> Result<(NodeConnection, Int, [UInt8]), NodeConnectionError> {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { return .failure(NodeConnectionError("socket: \(String(cString: strerror(errno)))")) }
         var address = sockaddr_in()
@@ -42,7 +42,7 @@ final class NodeConnection: Sendable {
             return .failure(NodeConnectionError("dial tcp \(host):\(port): \(message)"))
         }
         let connection = NodeConnection(descriptor: descriptor)
-        let request = "GET \(path) HTTP/1.0\r\nHost: \(host):\(port)\r\nAuthorization: Bearer \(token)\r\n\r\n"
+        let request = "\(method) \(path) HTTP/1.0\r\nHost: \(host):\(port)\r\nAuthorization: Bearer \(token)\r\n\r\n"
         guard connection.send(Array(request.utf8)) else {
             connection.close()
             return .failure(NodeConnectionError("cannot send the request to \(host):\(port)"))
@@ -91,7 +91,7 @@ final class NodeConnection: Sendable {
         return bytes
     }
 
-    private func send(_ bytes: [UInt8]) -> Bool {
+    func send(_ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress.map { $0 + offset }, $0.count - offset, Int32(MSG_NOSIGNAL)) }

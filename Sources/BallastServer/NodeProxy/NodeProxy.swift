@@ -1,6 +1,6 @@
 /// The subresources the API server serves by asking the node a pod runs on (upstream's
-/// kubelet proxy): today pods/log.
+/// kubelet proxy): pods/log and pods/exec.
 enum NodeProxy {
     /// Handlers by "resource/subresource", for `ServerContext.subresources`.
-    static let handlers: [String: any SubresourceHandler] = ["pods/log": PodLogProxy()]
+    static let handlers: [String: any SubresourceHandler] = ["pods/log": PodLogProxy(), "pods/exec": PodExecProxy()]
 }

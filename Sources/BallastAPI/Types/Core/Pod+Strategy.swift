@@ -40,3 +40,19 @@ extension PodSpec {
         return guaranteed && requests.count == limits.count ? "Guaranteed" : "Burstable"
     }
 }
+
+/// Graceful deletion (the pod strategy's CheckGracefulDelete): a pod on a node is only
+/// marked, with deletionTimestamp and the grace period, and goes when its node agent has
+/// stopped its containers and deletes it with grace 0. So `kubectl delete pod` returns once
+/// the containers are gone, and a StatefulSet never starts a pod's successor while the old
+/// one may still write to the same volume.
+extension Pod {
+    public func deletionGracePeriod(requested: Int64?) -> Int64? {
+        var period = requested ?? spec?.terminationGracePeriodSeconds ?? 0
+        // Never scheduled, or already finished: nothing runs that needs stopping.
+        if (spec?.nodeName ?? "").isEmpty { period = 0 }
+        if status?.phase == Phase.succeeded || status?.phase == Phase.failed { period = 0 }
+        if period < 0 { period = 1 }
+        return period
+    }
+}

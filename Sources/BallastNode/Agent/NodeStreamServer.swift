@@ -2,23 +2,26 @@ import Foundation
 import Glibc
 import Logging
 
-/// The agent's endpoint for `kubectl logs`, reached only through the API server's pods/log
-/// proxy: `GET /containerLogs/{namespace}/{pod}/{container}` with the kubelet's query
-/// parameters (previous, timestamps, tailLines, limitBytes, follow), answered in HTTP/1.0
-/// with the text as the body. Requests must carry the node's proxy token (a bearer token the
+/// The agent's endpoint for `kubectl logs` and `kubectl exec`, reached only through the API
+/// server's pods/log and pods/exec proxies: `GET /containerLogs/{namespace}/{pod}/{container}`
+/// with the kubelet's query parameters (previous, timestamps, tailLines, limitBytes, follow),
+/// answered in HTTP/1.0 with the text as the body; `POST /exec/{namespace}/{pod}/{container}`
+/// with command (repeated), stdin and tty, answered with `200` and then `ExecStreamFrame`s
+/// both ways. Requests must carry the node's proxy token (a bearer token the
 /// agent keeps in a kube-system Secret only cluster admins and the API server read).
 ///
 /// Blocking sockets on threads of their own: a log stream is a long, slow transfer, and the
 /// cooperative pool must never wait on one.
-final class NodeLogServer: Sendable {
+final class NodeStreamServer: Sendable {
     let port: Int
     private let listener: Int32
     private let token: String
     private let reader: ContainerLogReader
+    private let exec: ContainerExecSession
     private let logger: Logger
 
     /// Listens on `address`:`port` (0 picks a free port).
-    init(address: String, port: Int, token: String, paths: NodePaths, logger: Logger) throws(RuntimeError) {
+    init(address: String, port: Int, token: String, paths: NodePaths, exec: ContainerExecSession, logger: Logger) throws(RuntimeError) {
         let socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard socketDescriptor >= 0 else { throw RuntimeError("socket", String(cString: strerror(errno))) }
         var yes: Int32 = 1
@@ -43,6 +46,7 @@ final class NodeLogServer: Sendable {
         self.listener = socketDescriptor
         self.token = token
         self.reader = ContainerLogReader(paths: paths)
+        self.exec = exec
         self.logger = logger
     }
 
@@ -85,22 +89,29 @@ final class NodeLogServer: Sendable {
         let text = String(decoding: request, as: UTF8.self)
         let lines = text.components(separatedBy: "\r\n")
         let parts = lines.first?.split(separator: " ") ?? []
-        guard parts.count >= 2, parts[0] == "GET" else { return respond(connection, 405, "only GET is served") }
+        guard parts.count >= 2, parts[0] == "GET" || parts[0] == "POST" else { return respond(connection, 405, "only GET and POST are served") }
         let authorization = lines.dropFirst().first { $0.lowercased().hasPrefix("authorization:") }
         let presented = authorization.map { String($0.dropFirst("authorization:".count)).trimmingCharacters(in: .whitespaces) } ?? ""
         guard Self.constantTimeEqual(presented, "Bearer " + token) else { return respond(connection, 401, "Unauthorized") }
 
         let target = String(parts[1])
         let pathPart = String(target.split(separator: "?", maxSplits: 1).first ?? "")
-        var query: [String: String] = [:]
+        var pairs: [(String, String)] = []
         if let queryPart = target.split(separator: "?", maxSplits: 1).dropFirst().first {
             for pair in queryPart.split(separator: "&") {
                 let keyValue = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
-                query[keyValue[0]] = keyValue.count > 1 ? keyValue[1] : ""
+                pairs.append((keyValue[0], keyValue.count > 1 ? keyValue[1] : ""))
             }
         }
+        let query = Dictionary(pairs, uniquingKeysWith: { first, _ in first })
         let segments = pathPart.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
-        guard segments.count == 4, segments[0] == "containerLogs" else { return respond(connection, 404, "not found") }
+        if parts[0] == "POST", segments.count == 4, segments[0] == "exec" {
+            let request = ContainerExecSession.Request(namespace: segments[1], pod: segments[2], container: segments[3],
+                                                       command: pairs.filter { $0.0 == "command" }.map(\.1),
+                                                       stdin: query["stdin"] == "true", tty: query["tty"] == "true")
+            return serveExec(request, connection: connection)
+        }
+        guard parts[0] == "GET", segments.count == 4, segments[0] == "containerLogs" else { return respond(connection, 404, "not found") }
         var options = ContainerLogReader.Options()
         options.previous = query["previous"] == "true"
         options.timestamps = query["timestamps"] == "true"
@@ -120,6 +131,21 @@ final class NodeLogServer: Sendable {
             follow(connection, file: located.file, from: offset, container: segments[3], podDirectory: located.podDirectory,
                    restartCount: located.restartCount, timestamps: options.timestamps)
         }
+    }
+
+    private func serveExec(_ request: ContainerExecSession.Request, connection: Int32) {
+        let located: (id: String, process: ContainerExecSession.ProcessSettings)
+        do {
+            located = try exec.locate(request)
+        } catch {
+            return respond(connection, error.code, error.message)
+        }
+        // The session may idle for hours (an interactive shell).
+        var noTimeout = timeval(tv_sec: 0, tv_usec: 0)
+        setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &noTimeout, socklen_t(MemoryLayout<timeval>.size))
+        guard Self.send(connection, Array("HTTP/1.0 200 OK\r\nContent-Type: application/octet-stream\r\n\r\n".utf8)) else { return }
+        logger.info("exec", metadata: ["pod": "\(request.namespace)/\(request.pod)", "container": "\(request.container)"])
+        exec.run(request, id: located.id, process: located.process, connection: connection)
     }
 
     /// Streams what is appended to `file` until the container instance has ended (and its
