@@ -75,8 +75,10 @@ import Testing
         let sets = try replicaSets(kubectl)
         #expect(sets.count == 2)
         #expect(try history(kubectl) == ["1": "<none>", "2": "nginx 1.27"])
-        let images = try kubectl.ok("get", "pods", "-l", "app=nginx", "-o", "jsonpath={.items[*].spec.containers[0].image}")
-        #expect(images == "nginx:1.27 nginx:1.27")
+        // The old pods may still be terminating (graceful deletion) when the rollout is done.
+        #expect(try Kubectl.eventually(timeout: 60) {
+            try kubectl.ok("get", "pods", "-l", "app=nginx", "-o", "jsonpath={.items[*].spec.containers[0].image}") == "nginx:1.27 nginx:1.27"
+        })
 
         let undo = try kubectl.run(["rollout", "undo", "deploy/nginx-deploy"])
         #expect(undo.succeeded && undo.stdout.contains("rolled back"), "\(undo)")

@@ -25,6 +25,11 @@ import Testing
         try await client.getIfPresent(Pod.self, namespace: "default", name: name) != nil
     }
 
+    /// Evicted: deleted, or (graceful deletion, with no agent to confirm) being deleted.
+    private func evicted(_ client: KubeClient, _ name: String) async throws -> Bool {
+        try await client.getIfPresent(Pod.self, namespace: "default", name: name)?.metadata.isDeleting ?? true
+    }
+
     @Test func aSilentNodeIsTaintedItsPodsEvictedAndItRecovers() async throws {
         try await InProcessServer.with { cluster in
             let client = cluster.client
@@ -49,10 +54,10 @@ import Testing
                     && taints.contains { $0.key == unreachable && $0.effect == "NoSchedule" }
             })
             // Not tolerated: evicted at once. Tolerated for 3 s: evicted after. Forever: stays.
-            #expect(try await InProcessServer.soon { try await !exists(client, "intolerant") })
-            #expect(try await exists(client, "forever"))
-            #expect(try await InProcessServer.soon { try await !exists(client, "patient") })
-            #expect(try await exists(client, "forever"))
+            #expect(try await InProcessServer.soon { try await evicted(client, "intolerant") })
+            #expect(try await !evicted(client, "forever"))
+            #expect(try await InProcessServer.soon { try await evicted(client, "patient") })
+            #expect(try await !evicted(client, "forever"))
 
             // The agent comes back: a fresh heartbeat and Ready again.
             var node = try await client.get(Node.self, name: "quiet")
