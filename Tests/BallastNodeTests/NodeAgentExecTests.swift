@@ -1,4 +1,5 @@
 import BallastAPI
+@testable import BallastNode
 import BallastTesting
 import Foundation
 import Testing
@@ -17,27 +18,28 @@ struct NodeAgentExecTests {
             _ = try await node.waitForPod("shell") { $0.status?.containerStatuses?.first?.ready == true }
             let kubectl = Kubectl(kubeconfig: node.kubeconfig)
 
-            let streams = try kubectl.run(["exec", "shell", "--", "sh", "-c", "echo out; echo err >&2; exit 3"])
+            let streams = try await kubectl.call(["exec", "shell", "--", "sh", "-c", "echo out; echo err >&2; exit 3"])
             #expect(streams.status == 3, "\(streams)")
             #expect(streams.stdout == "out\n")
             #expect(streams.stderr.contains("err\n") && streams.stderr.contains("command terminated with exit code 3"), "\(streams)")
 
-            let piped = try kubectl.run(["exec", "-i", "shell", "--", "sh", "-c", "tr a-z A-Z; echo done"], input: "hello\nworld\n")
+            let piped = try await kubectl.call(["exec", "-i", "shell", "--", "sh", "-c", "tr a-z A-Z; echo done"], input: "hello\nworld\n")
             #expect(piped.succeeded && piped.stdout == "HELLO\nWORLD\ndone\n", "\(piped)")
 
             // The process runs inside the container: its own hostname and root.
-            let inside = try kubectl.run(["exec", "shell", "-c", "main", "--", "cat", "/etc/hostname"])
+            let inside = try await kubectl.call(["exec", "shell", "-c", "main", "--", "cat", "/etc/hostname"])
             #expect(inside.succeeded && inside.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "shell", "\(inside)")
 
-            let wrongContainer = try kubectl.run(["exec", "shell", "-c", "nope", "--", "true"])
+            let wrongContainer = try await kubectl.call(["exec", "shell", "-c", "nope", "--", "true"])
             #expect(wrongContainer.status == 1 && wrongContainer.stderr.contains("container nope is not valid for pod shell"), "\(wrongContainer)")
-            let missingPod = try kubectl.run(["exec", "ghost", "--", "true"])
+            let missingPod = try await kubectl.call(["exec", "ghost", "--", "true"])
             #expect(missingPod.status == 1 && missingPod.stderr.contains("pods \"ghost\" not found"), "\(missingPod)")
 
             // A terminal: `script` gives kubectl one; its size reaches the command.
-            let terminal = try CommandRunner.run(
-                "script", ["-qec", "stty cols 91 rows 17; kubectl exec -it shell -- sh -c 'stty size; exit 4'", "/dev/null"],
-                environment: ["KUBECONFIG": node.kubeconfig, "HOME": kubectl.home], input: "", timeout: 60)
+            let terminal = try await Blocking.run {
+                try CommandRunner.run("script", ["-qec", "stty cols 91 rows 17; kubectl exec -it shell -- sh -c 'stty size; exit 4'", "/dev/null"],
+                                      environment: ["KUBECONFIG": node.kubeconfig, "HOME": kubectl.home], input: "", timeout: 60)
+            }
             #expect(terminal.stdout.contains("17 91"), "\(terminal)")
             #expect(terminal.status == 4, "\(terminal)")
         }
@@ -54,22 +56,22 @@ struct NodeAgentExecTests {
                 defer { agent.cancel() }
                 let kubectl = Kubectl(kubeconfig: node.kubeconfig)
                 let manifest = BallastBinary.packageRoot + "/examples/static-pv-pvc-pod.yaml"
-                let waitForRedis = {
-                    try kubectl.ok("apply", "-f", manifest)
-                    let ready = try kubectl.run(["wait", "--for=condition=Ready", "pod/redis", "--timeout=180s"], timeout: 200)
+                @Sendable func waitForRedis() async throws {
+                    try await kubectl.callOK("apply", "-f", manifest)
+                    let ready = try await kubectl.call(["wait", "--for=condition=Ready", "pod/redis", "--timeout=180s"], timeout: 200)
                     #expect(ready.succeeded, "\(ready)")
                 }
-                try waitForRedis()
-                #expect(try kubectl.ok("get", "pvc", "pv-claim-demo", "-o", "jsonpath={.status.phase}") == "Bound")
-                #expect(try kubectl.ok("exec", "redis", "--", "redis-cli", "SET", "greeting", "persisted").contains("OK"))
+                try await waitForRedis()
+                #expect(try await kubectl.callOK("get", "pvc", "pv-claim-demo", "-o", "jsonpath={.status.phase}") == "Bound")
+                #expect(try await kubectl.callOK("exec", "redis", "--", "redis-cli", "SET", "greeting", "persisted").contains("OK"))
 
-                try kubectl.ok("delete", "pod", "redis")
+                try await kubectl.callOK("delete", "pod", "redis")
                 // Redis saved on SIGTERM, through the NFS mount, to the server's directory.
                 let saved = (try? FileManager.default.contentsOfDirectory(atPath: share)) ?? []
                 #expect(saved.contains("dump.rdb"), "\(saved)")
 
-                try waitForRedis()
-                #expect(try kubectl.ok("exec", "redis", "--", "redis-cli", "GET", "greeting") == "persisted\n")
+                try await waitForRedis()
+                #expect(try await kubectl.callOK("exec", "redis", "--", "redis-cli", "GET", "greeting") == "persisted\n")
             }
         }
     }

@@ -34,7 +34,7 @@ struct NodeAgentKubectlTests {
             _ = try await node.waitForPod("steady") { $0.status?.containerStatuses?.first?.ready == true }
 
             let kubectl = try NodeTest.which("kubectl")
-            let (status, output) = try SpawnedCommand.run([kubectl, "--kubeconfig", node.kubeconfig, "get", "pods", "--no-headers"], timeout: 60)
+            let (status, output) = try await Blocking.run { try SpawnedCommand.run([kubectl, "--kubeconfig", node.kubeconfig, "get", "pods", "--no-headers"], timeout: 60) }
             #expect(status == 0, "\(output)")
             var rows: [String: [String]] = [:]
             for line in output.split(separator: "\n") {

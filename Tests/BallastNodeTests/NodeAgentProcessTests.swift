@@ -63,11 +63,11 @@ struct NodeAgentProcessTests {
             """)
             _ = try await node.waitForPod("talker") { $0.status?.phase == "Succeeded" }
             let kubectl = try NodeTest.which("kubectl")
-            let (status, output) = try SpawnedCommand.run([kubectl, "--kubeconfig", node.kubeconfig, "logs", "talker"], timeout: 60)
+            let (status, output) = try await Blocking.run { try SpawnedCommand.run([kubectl, "--kubeconfig", node.kubeconfig, "logs", "talker"], timeout: 60) }
             #expect(status == 0, "\(output)")
             // One stream, so the order is fixed (conmon reads stdout and stderr separately).
             #expect(output == "first line\nsecond line\nno-newline")
-            let (_, tail) = try SpawnedCommand.run([kubectl, "--kubeconfig", node.kubeconfig, "logs", "talker", "-c", "main", "--tail=1"], timeout: 60)
+            let (_, tail) = try await Blocking.run { try SpawnedCommand.run([kubectl, "--kubeconfig", node.kubeconfig, "logs", "talker", "-c", "main", "--tail=1"], timeout: 60) }
             #expect(tail == "no-newline")
 
             try await node.createPod("""
@@ -76,17 +76,17 @@ struct NodeAgentProcessTests {
                 "command": ["sh", "-c", "for i in 1 2 3; do echo tick $i; sleep 1; done; exit 1"]}]}}
             """)
             _ = try await node.waitForPod("counter") { $0.status?.containerStatuses?.first?.state?.running != nil }
-            let (followStatus, followed) = try SpawnedCommand.run(
-                [kubectl, "--kubeconfig", node.kubeconfig, "logs", "-f", "counter"], timeout: 120)
+            let (followStatus, followed) = try await Blocking.run { try SpawnedCommand.run(
+                [kubectl, "--kubeconfig", node.kubeconfig, "logs", "-f", "counter"], timeout: 120) }
             #expect(followStatus == 0, "\(followed)")
             #expect(followed.contains("tick 3\n"), "follow streams until the container ends: \(followed)")
             _ = try await node.waitForPod("counter") { ($0.status?.containerStatuses?.first?.restartCount ?? 0) >= 1 }
-            let (previousStatus, previous) = try SpawnedCommand.run(
-                [kubectl, "--kubeconfig", node.kubeconfig, "logs", "counter", "--previous"], timeout: 60)
+            let (previousStatus, previous) = try await Blocking.run { try SpawnedCommand.run(
+                [kubectl, "--kubeconfig", node.kubeconfig, "logs", "counter", "--previous"], timeout: 60) }
             #expect(previousStatus == 0, "\(previous)")
             #expect(previous == "tick 1\ntick 2\ntick 3\n")
 
-            let (missingStatus, missing) = try SpawnedCommand.run([kubectl, "--kubeconfig", node.kubeconfig, "logs", "talker", "-c", "nope"], timeout: 60)
+            let (missingStatus, missing) = try await Blocking.run { try SpawnedCommand.run([kubectl, "--kubeconfig", node.kubeconfig, "logs", "talker", "-c", "nope"], timeout: 60) }
             #expect(missingStatus != 0)
             #expect(missing.contains("container nope is not valid for pod talker"))
         }
