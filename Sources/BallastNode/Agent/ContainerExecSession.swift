@@ -75,23 +75,50 @@ struct ContainerExecSession {
         // container's own variables along with the terminal's.
         let environment = request.tty ? (process.environment.filter { !$0.hasPrefix("TERM=") } + ["TERM=xterm"]).flatMap { ["--env", $0] } : []
         let arguments = runtime.globalArguments + ["exec", "--user", process.user] + environment + [id] + request.command
+        // kubectl sends a terminal's size first thing: start the command at that size, not
+        // at 0x0 with the size arriving a moment later.
+        var early: [ExecStreamFrame] = []
+        var received: [UInt8] = []
+        if request.tty { (early, received) = Self.readUntilResize(connection, within: 2) }
         let child: ExecChild
         do {
-            child = try ExecChild.spawn(runtime.executable, arguments, stdin: request.stdin, tty: request.tty)
+            child = try ExecChild.spawn(runtime.executable, arguments, stdin: request.stdin, tty: request.tty,
+                                        size: early.last { $0.stream == .resize }?.payload)
         } catch {
             sender.send(ExecStreamFrame(.status, Self.encode(ExecStatus.failed("cannot run \(runtime.kind) exec: \(error)"))))
             return
         }
-        relay(child, connection: connection, sender: sender)
+        for frame in early { child.deliver(frame) }
+        relay(child, connection: connection, sender: sender, received: received)
         let code = child.wait()
         sender.send(ExecStreamFrame(.status, Self.encode(ExecStatus.exited(code, command: request.command))))
     }
 
     /// Moves bytes both ways until the command's output streams end.
-    private func relay(_ child: ExecChild, connection: Int32, sender: FrameSender) {
+    /// The frames that arrive until the first resize (or for `seconds`), and any bytes of a
+    /// frame not yet complete.
+    private static func readUntilResize(_ connection: Int32, within seconds: Double) -> ([ExecStreamFrame], [UInt8]) {
+        var frames: [ExecStreamFrame] = []
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let deadline = Date().addingTimeInterval(seconds)
+        while !frames.contains(where: { $0.stream == .resize }) {
+            let left = Int32(max(0, deadline.timeIntervalSinceNow) * 1000)
+            var polled = pollfd(fd: connection, events: Int16(POLLIN), revents: 0)
+            guard left > 0, poll(&polled, 1, left) > 0 else { break }
+            let count = buffer.withUnsafeMutableBytes { read(connection, $0.baseAddress, $0.count) }
+            guard count > 0 else { break }
+            received += buffer[0..<count]
+            guard let decoded = try? ExecStreamFrame.decode(from: &received) else { break }
+            frames += decoded
+        }
+        return (frames, received)
+    }
+
+    private func relay(_ child: ExecChild, connection: Int32, sender: FrameSender, received alreadyReceived: [UInt8]) {
         var peerOpen = true
         var outputs: [(descriptor: Int32, stream: ExecStreamFrame.Stream)] = child.outputs
-        var received: [UInt8] = []
+        var received = alreadyReceived
         var buffer = [UInt8](repeating: 0, count: 65536)
         while !outputs.isEmpty {
             var polled = outputs.map { pollfd(fd: $0.descriptor, events: Int16(POLLIN), revents: 0) }

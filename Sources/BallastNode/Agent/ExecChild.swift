@@ -26,7 +26,8 @@ final class ExecChild {
         var description: String
     }
 
-    static func spawn(_ executable: String, _ arguments: [String], stdin: Bool, tty: Bool) throws(SpawnError) -> ExecChild {
+    /// - Parameter size: the terminal's size (a resize payload) to set before the command starts.
+    static func spawn(_ executable: String, _ arguments: [String], stdin: Bool, tty: Bool, size: [UInt8]? = nil) throws(SpawnError) -> ExecChild {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -55,6 +56,7 @@ final class ExecChild {
             let slave = open("/dev/pts/\(number)", O_RDWR | O_NOCTTY | O_CLOEXEC)
             guard slave >= 0 else { throw fail("open /dev/pts/\(number)") }
             childEnds.append(slave)
+            if let size { setSize(of: master, to: size) }
             for target: Int32 in 0...2 { posix_spawn_file_actions_adddup2(&actions, slave, target) }
             outputs = [(master, .stdout)]
             input = master
@@ -111,16 +113,22 @@ final class ExecChild {
                 offset += written
             }
         case .resize:
-            struct Size: Decodable {
-                var Width: UInt16
-                var Height: UInt16
-            }
-            guard tty, input >= 0, let size = try? JSONDecoder().decode(Size.self, from: Data(frame.payload)) else { return }
-            var window = winsize(ws_row: size.Height, ws_col: size.Width, ws_xpixel: 0, ws_ypixel: 0)
-            _ = ioctl(input, UInt(TIOCSWINSZ), &window)
+            guard tty, input >= 0 else { return }
+            Self.setSize(of: input, to: frame.payload)
         case .stdout, .stderr, .status:
             return
         }
+    }
+
+    /// Sets a terminal's size from kubectl's `{"Width": w, "Height": h}`.
+    private static func setSize(of terminal: Int32, to payload: [UInt8]) {
+        struct Size: Decodable {
+            var Width: UInt16
+            var Height: UInt16
+        }
+        guard let size = try? JSONDecoder().decode(Size.self, from: Data(payload)) else { return }
+        var window = winsize(ws_row: size.Height, ws_col: size.Width, ws_xpixel: 0, ws_ypixel: 0)
+        _ = ioctl(terminal, UInt(TIOCSWINSZ), &window)
     }
 
     /// Ends the command's input (a terminal stays open: it carries the output too).
