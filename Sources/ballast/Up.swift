@@ -1,6 +1,7 @@
 import ArgumentParser
 import BallastClient
 import BallastServer
+import BallastStorage
 import Foundation
 
 extension Ballast {
@@ -8,7 +9,11 @@ extension Ballast {
     struct Up: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Start a local cluster in the background and print its kubeconfig path (last line).",
-            discussion: "Running it again while the cluster runs changes nothing. Stop it with `ballast down`.")
+            discussion: """
+                Starts the API server (with its controllers and scheduler), an NFS export, the \
+                StorageClasses, the local image registry and --nodes node agents. Running it again \
+                while the cluster runs changes nothing. Stop it with `ballast down`.
+                """)
 
         @OptionGroup var data: DataDirOption
 
@@ -39,6 +44,7 @@ extension Ballast {
             }
             try await waitForServer(kubeconfig: kubeconfig, cluster: cluster)
             try await setUpStorage(kubeconfig: kubeconfig)
+            try await startNodes(kubeconfig: kubeconfig, cluster: cluster)
             step(String(format: "cluster ready in %.1fs", Date().timeIntervalSince(started)))
             print("")
             print("Use it with:  export KUBECONFIG=\(kubeconfig)  (then: kubectl get nodes)")
@@ -58,6 +64,22 @@ extension Ballast {
             let installer = StorageClassInstaller(client: client, nfsExport: export.exportPath)
             let applied = try await installer.apply(directory: root + "/StorageClasses", skip: noNFS ? { $0.hasPrefix("nfs") } : { _ in false })
             step("StorageClasses: \(applied.joined(separator: ", "))")
+        }
+
+        /// The image registry and the node agents, then waits for the nodes to be Ready.
+        private func startNodes(kubeconfig: String, cluster: LocalCluster) async throws {
+            guard nodes > 0 else { return }
+            let local = LocalNodes(cluster: cluster)
+            var began = Date()
+            step("seeding the image registry (the first run builds the stand-in images, about 2 minutes)")
+            let registry = try await local.startRegistry(projectRoot: try ProjectFiles.requireRoot())
+            step(String(format: "image registry on %@ (%.1fs)", registry, Date().timeIntervalSince(began)))
+            began = Date()
+            try await local.start(count: nodes, kubeconfig: kubeconfig, registry: registry)
+            let client = KubeClient(transport: try KubeconfigFile.load(path: kubeconfig).transport(), fieldManager: "ballast-up")
+            try await local.waitUntilReady(count: nodes, client: client)
+            step(String(format: "%d node agent%@ Ready (logs: %@/agent-*.log) (%.1fs)", nodes, nodes == 1 ? "" : "s", cluster.logDir,
+                        Date().timeIntervalSince(began)))
         }
 
         private func step(_ text: String) {
@@ -96,9 +118,14 @@ extension Ballast {
 
         func run() async throws {
             let cluster = LocalCluster(dataDir: data.absolute)
+            let nodes = await LocalNodes(cluster: cluster).stopAll()
+            if !nodes.isEmpty { print("==> stopped the node agents \(nodes.joined(separator: ", ")), their containers and mounts") }
             let stopped = cluster.stop("server")
             print(stopped ? "==> stopped the API server" : "==> the API server was not running")
             if let root = ProjectFiles.root {
+                if !nodes.isEmpty, (try? await Subprocess(root + "/Scripts/registry", ["stop"]).run())?.succeeded == true {
+                    print("==> stopped the image registry")
+                }
                 try await LocalNFSExport(dataDir: data.absolute).stop(projectRoot: root)
                 print("==> stopped the NFS export (its data stays in \(LocalNFSExport(dataDir: data.absolute).exportPath))")
             }

@@ -110,21 +110,7 @@ struct NodeFixture {
     /// Kills every container the runtime knows, unmounts everything under the root and
     /// removes it.
     func destroy() async {
-        let paths = NodePaths(root: root)
-        for kind in RuntimeKind.allCases {
-            guard let runtime = try? RuntimeCLI(kind: kind, stateDirectory: paths.runtimeState, toolDirectory: paths.tools) else { continue }
-            for id in (try? FileIO.entries(paths.runtimeState)) ?? [] {
-                try? await runtime.kill(id, signal: SIGKILL, all: true)
-                try? await runtime.delete(id, force: true)
-            }
-        }
-        let mounter = LinuxMounter()
-        for _ in 0..<5 {
-            let below = ((try? mounter.mounts()) ?? []).map(\.mountPoint).filter { $0.hasPrefix(root + "/") }
-            if below.isEmpty { break }
-            for mountPoint in below.sorted(by: { $0.count > $1.count }) { try? mounter.unmount(mountPoint, lazy: true) }
-        }
-        CgroupCleanup.removeNode(name)
+        await NodeTeardown.run(root: root, nodeName: name)
         try? FileManager.default.removeItem(atPath: root)
         try? FileManager.default.removeItem(atPath: ContainerRunner.socketDirectory(root: root))
     }

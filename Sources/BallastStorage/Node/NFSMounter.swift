@@ -1,5 +1,8 @@
 public import BallastAPI
 import Foundation
+// A release build resolves struct statvfs to the copy in fuse3's headers: without this
+// import its members are not visible there (MemberImportVisibility).
+import CFuse3
 import Glibc
 import Synchronization
 

@@ -1,4 +1,7 @@
 import Foundation
+// A release build resolves struct statvfs to the copy in fuse3's headers: without this
+// import its members are not visible there (MemberImportVisibility).
+import CFuse3
 import Glibc
 
 /// `FilesystemManager` running e2fsprogs and xfsprogs as processes, guarded by a

@@ -1,0 +1,71 @@
+import BallastAPI
+import BallastClient
+import BallastNode
+import BallastStorage
+import Foundation
+
+/// The node agents of a local cluster: `node-1` … `node-N`, each with its own root under
+/// `<data-dir>/nodes/`, pulling images through the local registry (Scripts/registry, a
+/// docker.io mirror seeded with the stand-in images) as k3s's registries.yaml says.
+struct LocalNodes {
+    let cluster: LocalCluster
+
+    var rootDirectory: String { cluster.dataDir + "/nodes" }
+
+    static func name(_ index: Int) -> String { "node-\(index)" }
+    func root(_ name: String) -> String { rootDirectory + "/" + name }
+    /// The pid-file role of a node's agent.
+    static func role(_ name: String) -> String { "agent-" + name }
+
+    /// The nodes that have a root here (started now or before).
+    var names: [String] { ((try? FileManager.default.contentsOfDirectory(atPath: rootDirectory)) ?? []).sorted() }
+
+    /// Seeds and starts the registry; returns its HOST:PORT.
+    func startRegistry(projectRoot: String) async throws -> String {
+        let script = projectRoot + "/Scripts/registry"
+        let seeded = try await Subprocess(script, ["seed"], timeout: .seconds(1800)).run()
+        guard seeded.succeeded else { throw CommandFailure("Scripts/registry seed failed:\n\(seeded.standardError.suffix(2000))") }
+        let started = try await Subprocess(script, ["start"], timeout: .seconds(120)).check()
+        return started.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Starts the agents that do not run yet.
+    func start(count: Int, kubeconfig: String, registry: String) async throws {
+        guard count > 0 else { return }
+        for index in 1...count {
+            let name = Self.name(index)
+            guard cluster.runningPID(Self.role(name)) == nil else { continue }
+            let root = root(name)
+            try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+            let mirrors = "mirrors:\n  docker.io:\n    endpoint:\n      - \"http://\(registry)\"\n"
+            try mirrors.write(toFile: root + "/registries.yaml", atomically: true, encoding: .utf8)
+            _ = try await cluster.start(Self.role(name), arguments: ["node", "--kubeconfig", kubeconfig, "--name", name, "--root", root])
+        }
+    }
+
+    /// Waits until the first `count` nodes report Ready.
+    func waitUntilReady(count: Int, client: KubeClient) async throws {
+        guard count > 0 else { return }
+        let wanted = Set((1...count).map(Self.name))
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            let nodes = (try? await client.list(Node.self).items) ?? []
+            if wanted.isSubset(of: Set(nodes.filter(\.isReady).map(\.name))) { return }
+            for name in wanted where cluster.runningPID(Self.role(name)) == nil {
+                throw CommandFailure("the agent of \(name) exited; see \(cluster.logFile(Self.role(name)))")
+            }
+            try await Task.sleep(nanoseconds: 250_000_000)
+        }
+        throw CommandFailure("the nodes did not become Ready within 120 s; see \(cluster.logDir)/agent-*.log")
+    }
+
+    /// Stops every agent and what it left running (containers, mounts); volumes' data stays.
+    func stopAll() async -> [String] {
+        var stopped: [String] = []
+        for name in names {
+            if cluster.stop(Self.role(name)) { stopped.append(name) }
+            await NodeTeardown.run(root: root(name), nodeName: name)
+        }
+        return stopped
+    }
+}
