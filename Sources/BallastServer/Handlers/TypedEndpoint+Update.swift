@@ -49,6 +49,9 @@ extension TypedEndpoint {
     /// no-op writes, and deletes an object whose last finalizer is removed during deletion.
     /// - Parameter managedFields: the managed fields to store, when the caller computed them
     ///   (server-side apply); otherwise the write is recorded as an Update by `manager`.
+    // Swift 6.3.1's optimizer asserts on this function (FunctionSignatureOpts, "!type.
+    // hasTypeParameter()") in a release build; unoptimized, it builds and runs the same.
+    @_optimize(none)
     func commitUpdate(_ input: T, old: T, stored: StoredObject, subresource: String?, manager: String,
                       managedFields: [ManagedFieldsEntry]?, request: APIRequest,
                       server: ServerContext) async throws(UpdateFailure) -> (Int, [UInt8]) {
