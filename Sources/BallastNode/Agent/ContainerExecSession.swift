@@ -164,17 +164,5 @@ private struct FrameSender {
     let connection: Int32
 
     @discardableResult
-    func send(_ frame: ExecStreamFrame) -> Bool {
-        let bytes = frame.encoded
-        var offset = 0
-        while offset < bytes.count {
-            let sent = bytes.withUnsafeBytes { Glibc.send(connection, $0.baseAddress.map { $0 + offset }, $0.count - offset, Int32(MSG_NOSIGNAL)) }
-            if sent < 0 {
-                if errno == EINTR { continue }
-                return false
-            }
-            offset += sent
-        }
-        return true
-    }
+    func send(_ frame: ExecStreamFrame) -> Bool { NodeStreamServer.send(connection, frame.encoded) }
 }

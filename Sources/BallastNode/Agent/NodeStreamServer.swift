@@ -198,7 +198,8 @@ final class NodeStreamServer: Sendable {
         _ = Self.send(connection, Array("HTTP/1.0 \(code) \(reason)\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\(message)".utf8))
     }
 
-    private static func send(_ connection: Int32, _ bytes: [UInt8]) -> Bool {
+    /// Writes all of `bytes`; false when the peer is gone.
+    static func send(_ connection: Int32, _ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes.withUnsafeBytes { Glibc.send(connection, $0.baseAddress.map { $0 + offset }, $0.count - offset, Int32(MSG_NOSIGNAL)) }
