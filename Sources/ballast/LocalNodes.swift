@@ -11,6 +11,11 @@ struct LocalNodes {
     let cluster: LocalCluster
 
     var rootDirectory: String { cluster.dataDir + "/nodes" }
+    /// The agents' roots, in an image when the data directory is on overlayfs (a
+    /// container's writable layer cannot be an overlay there).
+    var rootStorage: ImageBackedDirectory {
+        ImageBackedDirectory(path: rootDirectory, imagePath: cluster.dataDir + "/nodes.img", label: "ballast-nodes")
+    }
 
     static func name(_ index: Int) -> String { "node-\(index)" }
     func root(_ name: String) -> String { rootDirectory + "/" + name }
@@ -32,6 +37,7 @@ struct LocalNodes {
     /// Starts the agents that do not run yet.
     func start(count: Int, kubeconfig: String, registry: String) async throws {
         guard count > 0 else { return }
+        try await rootStorage.prepare(cannotServe: ImageBackedDirectory.isOnOverlay)
         for index in 1...count {
             let name = Self.name(index)
             guard cluster.runningPID(Self.role(name)) == nil else { continue }
@@ -65,6 +71,11 @@ struct LocalNodes {
         for name in names {
             if cluster.stop(Self.role(name)) { stopped.append(name) }
             await NodeTeardown.run(root: root(name), nodeName: name)
+        }
+        do {
+            try rootStorage.release()
+        } catch {
+            print("==> could not unmount \(rootDirectory): \(error)")
         }
         return stopped
     }
