@@ -22,8 +22,11 @@ struct LocalNodes {
     /// The pid-file role of a node's agent.
     static func role(_ name: String) -> String { "agent-" + name }
 
-    /// The nodes that have a root here (started now or before).
-    var names: [String] { ((try? FileManager.default.contentsOfDirectory(atPath: rootDirectory)) ?? []).sorted() }
+    /// The nodes that have a root here (started now or before); an image-backed directory
+    /// also holds ext4's lost+found, which is no node.
+    var names: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: rootDirectory)) ?? []).filter { $0.hasPrefix("node-") }.sorted()
+    }
 
     /// Seeds and starts the registry; returns its HOST:PORT.
     func startRegistry(projectRoot: String) async throws -> String {
