@@ -1,10 +1,13 @@
 import BallastAPI
 import BallastTesting
 import Foundation
+import Glibc
 import Testing
 
 /// The pod examples users apply (examples/, unchanged), on a `ballast server` with its
-/// scheduler and one real agent, checked through kubectl as users check them.
+/// scheduler and one real agent, applied with kubectl and checked from inside the
+/// containers: through each container's own root (/proc/PID/root), which is what its
+/// programs see (kubectl exec has tests of its own in NodeAgentExecTests).
 @Suite(NodeTest.registry, .serialized)
 struct ExampleManifestTests {
     static func example(_ name: String) -> String { BallastBinary.packageRoot + "/examples/" + name }
@@ -16,22 +19,28 @@ struct ExampleManifestTests {
         #expect(ready.succeeded, "\(ready)")
     }
 
+    /// `path` inside a running container of `pod`.
+    static func inside(_ node: NodeFixture, _ pod: String, _ container: String, _ path: String) async throws -> String {
+        "/proc/\(try await node.containerProcess(pod: pod, container: container))/root" + path
+    }
+
     @Test func sharedEmptyDirCarriesAFileBetweenContainersAndThroughARestartAndGoesWithThePod() async throws {
         try await NodeFixture.withControlPlane { node in
             let (_, agent) = try node.startAgent()
             defer { agent.cancel() }
             let kubectl = Kubectl(kubeconfig: node.kubeconfig)
             try await Self.run(kubectl, "pod-shared-emptydir.yaml", pod: "shared-volumes")
-            try await kubectl.callOK("exec", "shared-volumes", "-c", "redis", "--", "sh", "-c", "echo hello > /data/shared/greeting")
-            #expect(try await kubectl.callOK("exec", "shared-volumes", "-c", "nginx", "--", "cat", "/data/shared/greeting") == "hello\n")
+            try NodeTest.write(try await Self.inside(node, "shared-volumes", "redis", "/data/shared/greeting"), "hello\n")
+            #expect(NodeTest.read(try await Self.inside(node, "shared-volumes", "nginx", "/data/shared/greeting")) == "hello\n")
 
             // The nginx container stops and is started again; the volume outlives it.
-            _ = try await kubectl.call(["exec", "shared-volumes", "-c", "nginx", "--", "sh", "-c", "kill 1"])
+            kill(try await node.containerProcess(pod: "shared-volumes", container: "nginx"), SIGTERM)
             #expect(try await InProcessServer.eventually(timeout: 120) {
                 let restarts = try await kubectl.callOK("get", "pod", "shared-volumes", "-o",
                                               "jsonpath={.status.containerStatuses[?(@.name==\"nginx\")].restartCount}")
-                guard (Int(restarts) ?? 0) >= 1 else { return false }
-                return try await kubectl.call(["exec", "shared-volumes", "-c", "nginx", "--", "cat", "/data/shared/greeting"]).stdout == "hello\n"
+                guard (Int(restarts) ?? 0) >= 1, let path = try? await Self.inside(node, "shared-volumes", "nginx", "/data/shared/greeting")
+                else { return false }
+                return NodeTest.read(path) == "hello\n"
             })
 
             let uid = try await kubectl.callOK("get", "pod", "shared-volumes", "-o", "jsonpath={.metadata.uid}")
@@ -48,13 +57,14 @@ struct ExampleManifestTests {
             defer { agent.cancel() }
             let kubectl = Kubectl(kubeconfig: node.kubeconfig)
             try await Self.run(kubectl, "pod-memory-emptydir.yaml", pod: "scratch-in-memory")
-            let mount = try await kubectl.callOK("exec", "scratch-in-memory", "--", "sh", "-c", "grep ' /scratch ' /proc/mounts")
-            #expect(mount.hasPrefix("tmpfs /scratch tmpfs"), "\(mount)")
+            let pid = try await node.containerProcess(pod: "scratch-in-memory", container: "worker")
+            let mounts = NodeTest.read("/proc/\(pid)/mounts") ?? ""
+            #expect(mounts.split(separator: "\n").contains { $0.hasPrefix("tmpfs /scratch tmpfs") }, "\(mounts)")
             #expect(try await InProcessServer.eventually(timeout: 60) {
                 try await kubectl.callOK("logs", "scratch-in-memory").contains("No space left on device")
             })
-            let size = try await kubectl.callOK("exec", "scratch-in-memory", "--", "sh", "-c", "ls -l /scratch/fill | awk '{print $5}'")
-            #expect(Int(size.trimmingCharacters(in: .whitespacesAndNewlines)) == 64 << 20, "\(size)")
+            let size = try FileManager.default.attributesOfItem(atPath: "/proc/\(pid)/root/scratch/fill")[.size] as? Int
+            #expect(size == 64 << 20, "\(String(describing: size))")
         }
     }
 
@@ -67,7 +77,7 @@ struct ExampleManifestTests {
             defer { try? FileManager.default.removeItem(atPath: "/tmp/" + marker) }
             let kubectl = Kubectl(kubeconfig: node.kubeconfig)
             try await Self.run(kubectl, "pod-hostpath.yaml", pod: "hostpath")
-            #expect(try await kubectl.callOK("exec", "hostpath", "--", "cat", "/data/shared/" + marker) == "made on the node\n")
+            #expect(NodeTest.read(try await Self.inside(node, "hostpath", "redis", "/data/shared/" + marker)) == "made on the node\n")
         }
     }
 
@@ -80,9 +90,13 @@ struct ExampleManifestTests {
                 defer { agent.cancel() }
                 let kubectl = Kubectl(kubeconfig: node.kubeconfig)
                 try await Self.run(kubectl, "pod-gitrepo.yaml", pod: "gitrepo-volume-pod")
-                #expect(try await kubectl.callOK("exec", "gitrepo-volume-pod", "--", "cat", "/usr/share/nginx/html/index.html") == "<h1>from git</h1>\n")
-                let write = try await kubectl.call(["exec", "gitrepo-volume-pod", "--", "sh", "-c", "echo x > /usr/share/nginx/html/index.html"])
-                #expect(!write.succeeded && write.stderr.contains("Read-only file system"), "\(write)")
+                let page = try await Self.inside(node, "gitrepo-volume-pod", "web-server", "/usr/share/nginx/html/index.html")
+                #expect(NodeTest.read(page) == "<h1>from git</h1>\n")
+                // Mounted read-only: not even root on the node writes through the container's view.
+                let descriptor = open(page, O_WRONLY)
+                let error = errno
+                if descriptor >= 0 { close(descriptor) }
+                #expect(descriptor < 0 && error == EROFS, "opened for writing: \(descriptor), errno \(error)")
             }
         }
     }

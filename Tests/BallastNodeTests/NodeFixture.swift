@@ -100,6 +100,18 @@ struct NodeFixture {
         return try RuntimeCLI(kind: kind, stateDirectory: paths.runtimeState, toolDirectory: paths.tools)
     }
 
+    /// The first process of a running container. Its `/proc/PID/root` is what the
+    /// container's programs see, also when the agent runs in a chroot, where an exec's
+    /// view is not the container's (MountNamespaceRoot).
+    func containerProcess(pod: String, container: String, namespace: String = "default") async throws -> Int32 {
+        let request = ContainerExecSession.Request(namespace: namespace, pod: pod, container: container, command: ["true"], stdin: false, tty: false)
+        let runtime = try runtime()
+        let id = try ContainerExecSession(runtime: runtime, paths: NodePaths(root: root)).locate(request).id
+        let pid = try await runtime.state(id)?.pid ?? 0
+        try #require(pid > 0, "container \(container) of pod \(pod) has no process")
+        return pid
+    }
+
     /// The text of a container's current log file.
     func log(_ pod: Pod, container: String, restartCount: Int32 = 0) -> String? {
         let path = NodePaths(root: root).logFile(namespace: pod.metadata.namespace ?? "default", name: pod.metadata.name ?? "",

@@ -72,6 +72,9 @@ public final class NodeAgent: Sendable {
                                             leaseDurationSeconds: configuration.leaseDurationSeconds, logPort: streamServer.port)
         streamServer.start()
         defer { streamServer.stop() }
+        if MountNamespaceRoot.isChrooted {
+            logger.warning("the agent runs in a chroot: kubectl exec will start commands in the host's root, not the container's")
+        }
         while !Task.isCancelled {
             do {
                 try await registration.publishProxyToken(proxyToken)
