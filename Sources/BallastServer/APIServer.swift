@@ -116,6 +116,12 @@ struct StoreClosingService<App: ApplicationProtocol>: ServiceLifecycle.Service {
 
     func run() async throws {
         defer { store.close() }
-        try await app.run()
+        // A watch streams until its client goes: end them all when shutdown begins, or the
+        // server would wait on them until it is cancelled.
+        try await withGracefulShutdownHandler {
+            try await app.run()
+        } onGracefulShutdown: {
+            store.finishWatches()
+        }
     }
 }

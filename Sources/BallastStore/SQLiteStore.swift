@@ -95,6 +95,12 @@ public final class SQLiteStore: ObjectStore {
         memory.withLock { state in state.removeWatcher(id) }
     }
 
+    /// Ends every open watch (its stream finishes; the client resumes elsewhere or later)
+    /// while writes go on: a stopping server's requests then finish by themselves.
+    public func finishWatches() {
+        memory.withLock { state in state.finishAllWatchers() }
+    }
+
     /// Stops accepting writes and closes every watch.
     public func close() {
         writer.close()

@@ -39,8 +39,8 @@ extension Scheduler {
         let key = SchedulerCache.key(namespace: pod.namespace, name: pod.name)
         do {
             if !pod.claimKeys.isEmpty {
-                try await writeVolumeDecisions(decision.volumes, node: decision.node)
-                try await waitForClaims(of: pod, decisions: decision.volumes, node: decision.node)
+                let written = try await writeVolumeDecisions(decision.volumes, node: decision.node)
+                try await waitForClaims(of: pod, decisions: decision.volumes, node: decision.node, written: written)
             }
             try await bind(pod, to: decision.node)
             events.record(pod, type: EventRecorder.normal, reason: EventReason.scheduled,
@@ -68,7 +68,10 @@ extension Scheduler {
 
     /// Writes the API side of volume decisions (bindAPIUpdate): claimRef on each chosen
     /// volume, selected-node on each claim to provision. Idempotent.
-    func writeVolumeDecisions(_ decisions: PodVolumeDecisions, node: String) async throws {
+    /// - Returns: the resourceVersion each claim got from this write (claims that needed no
+    ///   write are left out), so that a claim informer that lags is not taken for a reset.
+    @discardableResult
+    func writeVolumeDecisions(_ decisions: PodVolumeDecisions, node: String) async throws -> [String: UInt64] {
         for binding in decisions.staticBindings {
             try await updateRetrying(PersistentVolume.self, name: binding.volume, cached: informers.volumes.get(key: binding.volume)) { volume in
                 guard let claim = self.informers.claims.get(key: binding.claim) else {
@@ -86,9 +89,10 @@ extension Scheduler {
                 return true
             }
         }
+        var written: [String: UInt64] = [:]
         for claimKey in decisions.dynamicProvisions {
             let (namespace, name) = Self.split(claimKey)
-            try await updateRetrying(PersistentVolumeClaim.self, namespace: namespace, name: name, cached: informers.claims.get(key: claimKey)) { claim in
+            let claim = try await updateRetrying(PersistentVolumeClaim.self, namespace: namespace, name: name, cached: informers.claims.get(key: claimKey)) { claim in
                 let selected = claim.metadata.annotation(VolumeBindingRules.selectedNode)
                 if selected == node { return false }
                 if let selected, !selected.isEmpty {
@@ -98,13 +102,16 @@ extension Scheduler {
                 claim.metadata.setAnnotation(VolumeBindingRules.selectedNode, node)
                 return true
             }
+            if let version = UInt64(claim?.metadata.resourceVersion ?? "") { written[claimKey] = version }
         }
+        return written
     }
 
-    /// Updates an object with `change`, re-reading it on a conflict (three tries).
-    /// `change` returns false when nothing needs writing.
+    /// Updates an object with `change`, re-reading it on a conflict (three tries), and
+    /// returns what was written. `change` returns false when nothing needs writing.
+    @discardableResult
     private func updateRetrying<T: APIResource>(_ type: T.Type, namespace: String = "", name: String, cached: T?,
-                                                _ change: (inout T) throws -> Bool) async throws {
+                                                _ change: (inout T) throws -> Bool) async throws -> T? {
         var current = cached
         for _ in 0..<3 {
             if current == nil {
@@ -117,7 +124,7 @@ extension Scheduler {
             guard var object = current else {
                 throw BindingFailure(stage: .volumes, message: "\(T.resource.singular) \"\(name)\" not found")
             }
-            guard try change(&object) else { return }
+            guard try change(&object) else { return nil }
             let result: Result<T, ClientError>
             do {
                 result = .success(try await client.update(object))
@@ -125,7 +132,7 @@ extension Scheduler {
                 result = .failure(error)
             }
             switch result {
-            case .success: return
+            case .success(let stored): return stored
             case .failure(let error) where error.isConflict: current = nil
             case .failure(let error): throw BindingFailure(stage: .volumes, message: error.description)
             }
@@ -134,10 +141,10 @@ extension Scheduler {
     }
 
     /// Waits until every claim of the pod is bound (upstream's BindPodVolumes wait).
-    func waitForClaims(of pod: Pod, decisions: PodVolumeDecisions, node: String) async throws {
+    func waitForClaims(of pod: Pod, decisions: PodVolumeDecisions, node: String, written: [String: UInt64]) async throws {
         let deadline = clock.now.advanced(by: configuration.bindTimeout)
         while true {
-            if try claimsBound(of: pod, decisions: decisions, node: node) { return }
+            if try claimsBound(of: pod, decisions: decisions, node: node, written: written) { return }
             if clock.now >= deadline { throw BindingFailure(stage: .volumes, message: "timed out waiting for the condition") }
             do { try await Task.sleep(for: configuration.bindPollInterval) } catch { throw BindingFailure.gone("the scheduler is stopping") }
         }
@@ -145,8 +152,9 @@ extension Scheduler {
 
     /// checkBindings: true when all the pod's claims are bound; throws when a decision can
     /// no longer come true (provisioning failed and cleared selected-node, the chosen volume
-    /// went to another claim) or the pod is gone.
-    private func claimsBound(of pod: Pod, decisions: PodVolumeDecisions, node: String) throws -> Bool {
+    /// went to another claim) or the pod is gone. A claim the informer shows older than
+    /// `written` is not judged yet (upstream reads its assume cache for the same reason).
+    private func claimsBound(of pod: Pod, decisions: PodVolumeDecisions, node: String, written: [String: UInt64]) throws -> Bool {
         let podKey = SchedulerCache.key(namespace: pod.namespace, name: pod.name)
         guard let current = informers.pods.get(key: podKey), current.uid == pod.uid, !current.metadata.isDeleting else {
             throw BindingFailure.gone("pod \(podKey) is gone")
@@ -162,6 +170,7 @@ extension Scheduler {
             }
             allBound = false
             if decisions.dynamicProvisions.contains(claimKey) {
+                if let version = written[claimKey], UInt64(claim.metadata.resourceVersion ?? "") ?? 0 < version { continue }
                 if claim.metadata.annotation(VolumeBindingRules.selectedNode) != node {
                     throw BindingFailure(stage: .volumes, message: "selectedNode annotation reset for PVC \(claim.name)")
                 }
