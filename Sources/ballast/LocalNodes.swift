@@ -37,8 +37,8 @@ struct LocalNodes {
         return started.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Starts the agents that do not run yet.
-    func start(count: Int, kubeconfig: String, registry: String) async throws {
+    /// Starts the agents that do not run yet, each with its node's own credentials.
+    func start(count: Int, registry: String) async throws {
         guard count > 0 else { return }
         try await rootStorage.prepare(cannotServe: ImageBackedDirectory.isOnOverlay)
         for index in 1...count {
@@ -48,6 +48,7 @@ struct LocalNodes {
             try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
             let mirrors = "mirrors:\n  docker.io:\n    endpoint:\n      - \"http://\(registry)\"\n"
             try mirrors.write(toFile: root + "/registries.yaml", atomically: true, encoding: .utf8)
+            let kubeconfig = try NodeCredentials.kubeconfig(node: name, dataDir: cluster.dataDir)
             _ = try await cluster.start(Self.role(name), arguments: ["node", "--kubeconfig", kubeconfig, "--name", name, "--root", root])
         }
     }

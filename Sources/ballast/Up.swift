@@ -75,7 +75,7 @@ extension Ballast {
             let registry = try await local.startRegistry(projectRoot: try ProjectFiles.requireRoot())
             step(String(format: "image registry on %@ (%.1fs)", registry, Date().timeIntervalSince(began)))
             began = Date()
-            try await local.start(count: nodes, kubeconfig: kubeconfig, registry: registry)
+            try await local.start(count: nodes, registry: registry)
             let client = KubeClient(transport: try KubeconfigFile.load(path: kubeconfig).transport(), fieldManager: "ballast-up")
             try await local.waitUntilReady(count: nodes, client: client)
             step(String(format: "%d node agent%@ Ready (logs: %@/agent-*.log) (%.1fs)", nodes, nodes == 1 ? "" : "s", cluster.logDir,

@@ -13,7 +13,10 @@ import Testing
 /// deleted, every mount under the root is unmounted, the root removed.
 struct NodeFixture {
     let kubeconfig: String
+    /// The administrator's client, for what the test does.
     let client: KubeClient
+    /// The agent's own: the node's token (`ballast kubeconfig --node`), as `ballast up` gives it.
+    let agentClient: KubeClient
     let registry: RegistryServer
     let root: String
     let name: String
@@ -22,7 +25,7 @@ struct NodeFixture {
     static func with(_ body: (NodeFixture) async throws -> Void) async throws {
         try await RegistryServer.with { registry in
             try await InProcessServer.with { server in
-                try await run(NodeFixture(kubeconfig: server.kubeconfig, client: server.client, registry: registry), body)
+                try await run(try NodeFixture(kubeconfig: server.kubeconfig, client: server.client, dataDir: server.dataDir, registry: registry), body)
             }
         }
     }
@@ -34,16 +37,21 @@ struct NodeFixture {
             // SIGKILL: a graceful stop waits for the agent's watches; nothing needs it here.
             defer { server.kill() }
             let client = KubeClient(transport: try KubeconfigFile.load(path: server.kubeconfig).transport(), fieldManager: "node-test")
-            try await run(NodeFixture(kubeconfig: server.kubeconfig, client: client, registry: registry), body)
+            try await run(try NodeFixture(kubeconfig: server.kubeconfig, client: client, dataDir: server.dataDir, registry: registry), body)
         }
     }
 
-    private init(kubeconfig: String, client: KubeClient, registry: RegistryServer) {
+    private init(kubeconfig: String, client: KubeClient, dataDir: String, registry: RegistryServer) throws {
         self.kubeconfig = kubeconfig
         self.client = client
         self.registry = registry
         root = TemporaryDirectory.make(prefix: "ballast-node")
         name = "node-" + String(UUID().uuidString.prefix(6)).lowercased()
+        let issued = try CommandRunner.run(try BallastBinary.path, ["kubeconfig", "--data-dir", dataDir, "--node", name])
+        guard issued.succeeded, let path = issued.stdout.split(separator: "\n").last else {
+            throw TestEnvironmentError("ballast kubeconfig --node \(name) failed: \(issued)")
+        }
+        agentClient = KubeClient(transport: try KubeconfigFile.load(path: String(path)).transport(), fieldManager: "ballast-node")
     }
 
     private static func run(_ fixture: NodeFixture, _ body: (NodeFixture) async throws -> Void) async throws {
@@ -66,7 +74,7 @@ struct NodeFixture {
     /// Starts an agent in a task of its own; cancel the task to stop it (its containers
     /// keep running, as when an agent dies).
     func startAgent(runtime: RuntimeKind = .crun) throws -> (NodeAgent, Task<Void, Never>) {
-        let agent = try NodeAgent(client: client, configuration: try configuration(runtime: runtime))
+        let agent = try NodeAgent(client: agentClient, configuration: try configuration(runtime: runtime))
         let task = Task { await agent.run() }
         return (agent, task)
     }

@@ -2,7 +2,8 @@
 ///
 /// Administrators (group system:masters) may do anything. Node agents (group
 /// system:nodes, user system:node:NAME) may read what a kubelet reads and write only their
-/// own Node, Lease and the pods bound to them, as Kubernetes' Node authorizer allows.
+/// own Node, Lease and the pods bound to them, as Kubernetes' Node authorizer allows;
+/// what depends on the object (a pod's node) NodeRestriction admission checks.
 struct Authorizer: Sendable {
     func allows(_ user: UserInfo, method: String, target: RequestTarget) -> Bool {
         if user.isAdmin { return true }
@@ -21,7 +22,18 @@ struct Authorizer: Sendable {
             return reading || method == "POST" || method == "PATCH"
         case ("storage.k8s.io", "csistoragecapacities"):
             return true
-        case ("", "secrets"), ("", "configmaps"), ("", "persistentvolumeclaims"), ("", "persistentvolumes"),
+        case ("", "secrets"):
+            // A secret is read by name (a pod's volume or env names it), never listed; the
+            // exec/log proxy tokens of other nodes stay hidden. A node writes only its own
+            // proxy token (its name is checked by NodeRestriction admission).
+            if path.namespace == NodeRestriction.proxySecretNamespace {
+                if let name = path.name, name.hasPrefix(NodeRestriction.proxySecretPrefix) {
+                    return name == NodeRestriction.proxySecretName(node) && ["GET", "PUT", "PATCH"].contains(method)
+                }
+                if method == "POST" { return path.name == nil }
+            }
+            return reading && path.name != nil
+        case ("", "configmaps"), ("", "persistentvolumeclaims"), ("", "persistentvolumes"),
             ("", "namespaces"), ("", "services"), ("", "endpoints"), ("storage.k8s.io", _):
             return reading
         default:
