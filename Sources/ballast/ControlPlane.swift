@@ -20,6 +20,7 @@ struct ControlPlane: ServiceLifecycle.Service {
             { await GarbageCollector(client: client, kinds: BuiltinKinds.all).run() },
             { await NamespaceController(client: client, kinds: BuiltinKinds.all).run() },
             { await PersistentVolumeController(client: client, plugins: drivers.plugins).run() },
+            { await VolumeExpandController(client: client, plugins: drivers.plugins).run() },
             { await PVCProtectionController(client: client).run() },
             { await PVProtectionController(client: client).run() },
             { await ReplicaSetController(client: client).run() },

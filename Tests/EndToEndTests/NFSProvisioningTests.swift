@@ -25,7 +25,8 @@ import Testing
 
         var kubectl: Kubectl { cluster.kubectl }
 
-        func storageClass(_ name: String, onDelete: String = "delete", reclaimPolicy: String = "Delete", mode: String? = nil) throws {
+        func storageClass(_ name: String, onDelete: String = "delete", reclaimPolicy: String = "Delete", mode: String? = nil,
+                          expandable: Bool = false) throws {
             let modeLine = mode.map { "\n  mode: \"\($0)\"" } ?? ""
             try kubectl.ok("apply", "-f", "-", input: """
                 apiVersion: storage.k8s.io/v1
@@ -38,6 +39,7 @@ import Testing
                   onDelete: \(onDelete)\(modeLine)
                 mountOptions: [\(nfs.mountOptions.joined(separator: ", "))]
                 reclaimPolicy: \(reclaimPolicy)
+                allowVolumeExpansion: \(expandable)
                 """)
         }
 
@@ -105,6 +107,32 @@ import Testing
         try fixture.kubectl.ok("delete", "pvc", "data")
         #expect(fixture.waitGone("pv", volume))
         #expect(fixture.exportEntries().isEmpty)
+    }
+
+    @Test func aGrownClaimGetsItsNewCapacityWithTheVolumeAndAnEvent() throws {
+        let fixture = try Fixture()
+        try fixture.storageClass("nfs-growing", expandable: true)
+        try fixture.storageClass("nfs-fixed")
+        try fixture.claim("grows", className: "nfs-growing")
+        try fixture.claim("fixed", className: "nfs-fixed")
+        #expect(fixture.waitFor("pvc", "grows", phase: "Bound") && fixture.waitFor("pvc", "fixed", phase: "Bound"))
+        let volume = try fixture.cluster.json("get", "pvc", "grows").string("spec.volumeName") ?? ""
+        let file = fixture.nfs.hostPath(try #require(try FileManager.default.contentsOfDirectory(atPath: fixture.nfs.exportPath).first { $0.contains(volume) }) + "/kept")
+        try "data".write(toFile: file, atomically: true, encoding: .utf8)
+
+        try fixture.kubectl.ok("patch", "pvc", "grows", "--type=merge", "-p", #"{"spec": {"resources": {"requests": {"storage": "3Gi"}}}}"#)
+        #expect(Kubectl.eventually(timeout: 30, interval: 0.1) {
+            (try? fixture.cluster.json("get", "pvc", "grows").string("status.capacity.storage")) == "3Gi"
+        })
+        #expect(try fixture.cluster.json("get", "pv", volume).string("spec.capacity.storage") == "3Gi")
+        #expect(try fixture.cluster.json("get", "pvc", "grows").at("status.conditions") == nil, "Resizing is cleared")
+        let events = try fixture.kubectl.ok("get", "events", "--field-selector", "involvedObject.name=grows", "-o", "jsonpath={.items[*].reason}")
+        #expect(events.contains("VolumeResizeSuccessful"), "\(events)")
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "data")
+
+        // A class without allowVolumeExpansion: the request may not grow.
+        let refused = try fixture.kubectl("patch", "pvc", "fixed", "--type=merge", "-p", #"{"spec": {"resources": {"requests": {"storage": "3Gi"}}}}"#)
+        #expect(!refused.succeeded && refused.stderr.contains("storageclass that provisions the pvc must support resize"), "\(refused)")
     }
 
     @Test func onDeleteRetainKeepsTheDirectoryAndArchiveRenamesIt() throws {
