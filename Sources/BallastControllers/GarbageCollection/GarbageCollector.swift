@@ -27,17 +27,25 @@ public final class GarbageCollector: Sendable {
     }
 
     public func run() async {
+        let informers = kinds.enumerated().map { index, kind in observe(kind, index: index) }
         await withTaskGroup(of: Void.self) { group in
-            for (index, kind) in kinds.enumerated() {
-                group.addTask { await self.observe(kind, index: index) }
-            }
+            for informer in informers { group.addTask { await informer.run() } }
             group.addTask {
+                // Judging an owner absent from a graph that has not seen every kind yet
+                // would delete live dependents.
+                for informer in informers { await informer.waitForSync() }
                 await Workers.run(self.queue, count: 2) { uid in try await self.reconcile(uid) }
             }
         }
     }
 
-    private func observe<T: APIResource>(_ type: T.Type, index: Int) async {
+    /// The running half of one kind's informer.
+    private struct KindInformer: Sendable {
+        let run: @Sendable () async -> Void
+        let waitForSync: @Sendable () async -> Void
+    }
+
+    private func observe<T: APIResource>(_ type: T.Type, index: Int) -> KindInformer {
         let informer = Informer<T>(client: client)
         informer.addHandler { [self] event in
             switch event {
@@ -58,7 +66,7 @@ public final class GarbageCollector: Sendable {
                 for owner in owners { queue.add(owner.uid) }
             }
         }
-        await informer.run()
+        return KindInformer(run: { await informer.run() }, waitForSync: { await informer.waitForSync() })
     }
 
     /// One pass over one object: finish its own deletion policy, then check its owners.
@@ -146,9 +154,24 @@ public final class GarbageCollector: Sendable {
         }
     }
 
+    /// Removes the owner from its dependents' references. Each kind has its own watch, so
+    /// the graph may not yet hold a dependent made just before the owner was deleted: a
+    /// live list of every kind sees each one, and none is left to be collected as an
+    /// orphan's dangling dependent.
     private func orphanDependents(of owner: GraphNode) async throws {
-        for dependent in graph.withLock({ $0.dependents(of: owner.uid) }) {
-            try await setOwners(dependent, to: dependent.owners.filter { $0.uid != owner.uid })
+        for (index, kind) in kinds.enumerated() { try await orphanDependents(kind, index: index, of: owner) }
+    }
+
+    private func orphanDependents<T: APIResource>(_ type: T.Type, index: Int, of owner: GraphNode) async throws {
+        // A namespaced owner has dependents only in its namespace, never cluster-scoped ones.
+        if !T.resource.namespaced && !owner.namespace.isEmpty { return }
+        let namespace = T.resource.namespaced && !owner.namespace.isEmpty ? owner.namespace : nil
+        for object in try await client.list(T.self, namespace: namespace).items {
+            let owners = object.metadata.ownerReferences ?? []
+            guard owners.contains(where: { $0.uid == owner.uid }) else { continue }
+            let dependent = GraphNode(kind: index, namespace: object.namespace, name: object.name, uid: object.uid, owners: owners,
+                                      deleting: object.metadata.isDeleting, finalizers: object.metadata.finalizers ?? [])
+            try await setOwners(dependent, to: owners.filter { $0.uid != owner.uid })
         }
     }
 
