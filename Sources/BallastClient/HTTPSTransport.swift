@@ -20,7 +20,10 @@ public final class HTTPSTransport: ClientTransport {
         }
         if insecure { tls.certificateVerification = .none }
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
-        configuration.connectionPool = .init(idleTimeout: .seconds(90), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        // Idle keep-alive connections go after 5 s (client-go keeps them 90 s): a server that
+        // stops waits for its open connections, and an in-process one stopped at a test's
+        // end waited the full 90 s for an idle client.
+        configuration.connectionPool = .init(idleTimeout: .seconds(5), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
         configuration.timeout = .init(connect: .seconds(10), read: nil)
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         baseURL = server.hasSuffix("/") ? String(server.dropLast()) : server
