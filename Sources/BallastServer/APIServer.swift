@@ -65,7 +65,7 @@ public final class APIServer: Sendable {
 
     /// kube-apiserver's default admission chain, in its order, reduced to what Ballast serves.
     static let builtinAdmission: [any AdmissionPlugin] = [
-        NamespaceLifecycle(), NodeRestriction(), DefaultStorageClass(), StorageObjectInUseProtection(), PersistentVolumeClaimResize(),
+        NamespaceLifecycle(), NodeRestriction(), DefaultTolerationSeconds(), DefaultStorageClass(), StorageObjectInUseProtection(), PersistentVolumeClaimResize(),
     ]
 
     /// Subresources served outside the generic object lifecycle, as discovery lists them.

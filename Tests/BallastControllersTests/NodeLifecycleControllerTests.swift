@@ -1,6 +1,7 @@
 import BallastAPI
 import BallastClient
 @testable import BallastControllers
+import BallastServer
 import BallastTesting
 import Foundation
 import Testing
@@ -36,7 +37,10 @@ import Testing
             _ = try await client.create(FakeNodes.node("quiet"))
             _ = try await client.create(lease("quiet"))
             let unreachable = "node.kubernetes.io/unreachable"
-            _ = try await client.create(pod("intolerant", node: "quiet"))
+            _ = try await client.create(pod("intolerant", node: "quiet",
+                                            tolerations: [Toleration(key: unreachable, operator: "Exists", effect: "NoExecute", tolerationSeconds: 0)]))
+            // Admission gives a pod that names no toleration five minutes (DefaultTolerationSeconds).
+            _ = try await client.create(pod("defaulted", node: "quiet"))
             _ = try await client.create(pod("patient", node: "quiet",
                                             tolerations: [Toleration(key: unreachable, operator: "Exists", effect: "NoExecute", tolerationSeconds: 3)]))
             _ = try await client.create(pod("forever", node: "quiet", tolerations: [Toleration(key: unreachable, operator: "Exists", effect: "NoExecute")]))
@@ -53,11 +57,13 @@ import Testing
                 return taints.contains { $0.key == unreachable && $0.effect == "NoExecute" && $0.timeAdded != nil }
                     && taints.contains { $0.key == unreachable && $0.effect == "NoSchedule" }
             })
-            // Not tolerated: evicted at once. Tolerated for 3 s: evicted after. Forever: stays.
+            // Tolerated for 0 s: evicted at once. For 3 s: evicted after. Forever and for the
+            // default 300 s: stay.
             #expect(try await InProcessServer.soon { try await evicted(client, "intolerant") })
             #expect(try await !evicted(client, "forever"))
             #expect(try await InProcessServer.soon { try await evicted(client, "patient") })
             #expect(try await !evicted(client, "forever"))
+            #expect(try await !evicted(client, "defaulted"))
 
             // The agent comes back: a fresh heartbeat and Ready again.
             var node = try await client.get(Node.self, name: "quiet")
@@ -115,6 +121,14 @@ import Testing
         #expect(partial.spec?.tolerations?.last == Toleration(key: "node.kubernetes.io/not-ready", operator: "Exists", effect: "NoExecute",
                                                                tolerationSeconds: 60))
         #expect(partial.spec?.tolerations?.count == 2)
+    }
+
+    @Test func aCreatedPodGetsTheDefaultTolerationsFromAdmission() async throws {
+        try await InProcessServer.with { server in
+            let created = try await server.client.create(pod("fresh", node: "n"))
+            #expect(created.spec?.tolerations?.map(\.key) == ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"])
+            #expect(created.spec?.tolerations?.allSatisfy { $0.tolerationSeconds == 300 && $0.effect == "NoExecute" } == true)
+        }
     }
 
     @Test(arguments: [

@@ -1,10 +1,20 @@
 public import BallastAPI
 
-/// The DefaultTolerationSeconds admission rule: a Pod that does not tolerate the
+/// The DefaultTolerationSeconds admission plugin: a Pod created without tolerating the
 /// not-ready and unreachable NoExecute taints gets tolerations for them with a limit
 /// (300 s upstream), so it is evicted from a dead node after five minutes rather than at
-/// once or never. Pure; it depends on BallastAPI alone so an admission plugin can call it.
-public enum DefaultTolerationSeconds {
+/// once or never.
+public struct DefaultTolerationSeconds: AdmissionPlugin {
+    public let name = "DefaultTolerationSeconds"
+
+    public init() {}
+
+    public func admit(_ attributes: inout AdmissionAttributes, context: any AdmissionContext) async throws(APIError) {
+        guard attributes.operation == .create, attributes.subresource == nil, var pod = attributes.object as? Pod else { return }
+        Self.apply(to: &pod)
+        attributes.object = pod
+    }
+
     /// The default limit in seconds (upstream's --default-not-ready-toleration-seconds and
     /// --default-unreachable-toleration-seconds).
     public static let defaultSeconds: Int64 = 300
