@@ -126,8 +126,10 @@ import Testing
         })
         #expect(try fixture.cluster.json("get", "pv", volume).string("spec.capacity.storage") == "3Gi")
         #expect(try fixture.cluster.json("get", "pvc", "grows").at("status.conditions") == nil, "Resizing is cleared")
-        let events = try fixture.kubectl.ok("get", "events", "--field-selector", "involvedObject.name=grows", "-o", "jsonpath={.items[*].reason}")
-        #expect(events.contains("VolumeResizeSuccessful"), "\(events)")
+        #expect(Kubectl.eventually(timeout: 30, interval: 0.1) {
+            let reasons = try? fixture.kubectl.ok("get", "events", "--field-selector", "involvedObject.name=grows", "-o", "jsonpath={.items[*].reason}")
+            return reasons?.contains("VolumeResizeSuccessful") == true
+        })
         #expect(try String(contentsOfFile: file, encoding: .utf8) == "data")
 
         // A class without allowVolumeExpansion: the request may not grow.
