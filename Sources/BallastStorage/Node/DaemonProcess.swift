@@ -57,6 +57,9 @@ enum DaemonProcess {
             throw VolumeError(.failed, "cannot start \(executable): \(String(cString: strerror(code)))")
         }
         let child = pid
+        // pids are reused (pid_max is 32768 here): an earlier daemon's exit under this pid
+        // must not make the new one look dead.
+        ended.withLock { $0[child] = nil }
         running.withLock { _ = $0.insert(child) }
         let thread = Thread {
             var status: Int32 = 0
