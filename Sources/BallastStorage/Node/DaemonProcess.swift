@@ -85,6 +85,10 @@ enum DaemonProcess {
               let close = status.lastIndex(of: ")") else { return false }
         let state = status[status.index(after: close)...].trimmingCharacters(in: .whitespaces).prefix(1)
         if state == "Z" || state == "X" { return false }
+        // A child of this process that is not reaped yet keeps its pid: it is the daemon.
+        // (Its command line may even read empty for a moment: posix_spawn returns once the
+        // child's exec has switched memory, before the kernel has set its arguments.)
+        if running.withLock({ $0.contains(pid) }) { return true }
         guard let raw = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
         let arguments = raw.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
         return arguments.contains(marker)

@@ -268,8 +268,9 @@ public struct NFSMounter: VolumeMounter {
                 let tail = Self.tail(of: log)
                 let unavailable = tail.contains("did not answer") || tail.contains("nfs_service") || tail.contains("timed out")
                     || tail.contains("Failed to start connection") || tail.contains("errno 111") || tail.contains("errno 110")
+                let exit = DaemonProcess.exitStatus(of: pid).map { " (exit status \($0))" } ?? ""
                 throw VolumeError(unavailable ? .unavailable : .failed,
-                                  "mount of NFS export \(configuration.sourceName) failed: \(tail.isEmpty ? "the FUSE daemon exited" : tail)")
+                                  "mount of NFS export \(configuration.sourceName) failed: \(tail.isEmpty ? "the FUSE daemon exited\(exit)" : tail)")
             }
             try? await Task.sleep(for: .milliseconds(20))
         }
