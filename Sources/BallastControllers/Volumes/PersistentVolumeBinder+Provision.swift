@@ -85,13 +85,11 @@ extension PersistentVolumeBinder {
                     message: "Error cleaning provisioned volume for claim \(claim.namespace)/\(claim.name): \(lastError.map { "\($0)" } ?? ""). Please delete manually.")
     }
 
-    /// setClaimProvisioner: the annotations that say who provisions the claim.
+    /// setClaimProvisioner: the annotations that say who provisions the claim. Upstream
+    /// leaves a claim whose GA annotation is already right as it is (the beta one is then
+    /// not added).
     func setClaimProvisioner(_ claim: PersistentVolumeClaim, _ provisioner: String) async throws -> PersistentVolumeClaim {
-        if claim.metadata.annotation(VolumeBindingRules.storageProvisioner) == provisioner,
-            claim.metadata.annotation(VolumeBindingRules.betaStorageProvisioner) == provisioner
-        {
-            return claim
-        }
+        if claim.metadata.annotation(VolumeBindingRules.storageProvisioner) == provisioner { return claim }
         var updated = claim
         updated.metadata.setAnnotation(VolumeBindingRules.storageProvisioner, provisioner)
         updated.metadata.setAnnotation(VolumeBindingRules.betaStorageProvisioner, provisioner)
