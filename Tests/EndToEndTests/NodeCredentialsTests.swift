@@ -56,6 +56,9 @@ import Testing
         try await forbidden("apply", "-f", "-", input: Self.pod("made-by-node", on: "node-a"), saying: "can not create pods")
         #expect(try await admin.call(["get", "pod", "made-by-node"]).stderr.contains("not found"))
         try await forbidden("delete", "pod", "on-b", saying: "can only delete pods with spec.nodeName set to itself")
+        // Nor does it bind pods (to itself or elsewhere).
+        let binding = #"{"apiVersion": "v1", "kind": "Binding", "metadata": {"name": "on-b"}, "target": {"kind": "Node", "name": "node-a"}}"#
+        try await forbidden("create", "--raw", "/api/v1/namespaces/default/pods/on-b/binding", "-f", "-", input: binding)
         try await node.callOK("delete", "pod", "on-a", "--wait=false")
 
         // Of the secrets, only its own proxy token (`kubectl create secret` would send

@@ -16,8 +16,9 @@ struct Authorizer: Sendable {
         case ("coordination.k8s.io", "leases"):
             return path.namespace == "kube-node-lease" && (path.name == node || (method == "POST" && path.name == nil) || reading)
         case ("", "pods"):
-            // Pod writes are checked against spec.nodeName by NodeRestriction admission.
-            return true
+            // Pod writes are checked against spec.nodeName by NodeRestriction admission; a
+            // node never binds, evicts, or execs into a pod, nor reads another's logs.
+            return path.subresource == nil || path.subresource == "status"
         case ("", "events"):
             return reading || method == "POST" || method == "PATCH"
         case ("storage.k8s.io", "csistoragecapacities"):
