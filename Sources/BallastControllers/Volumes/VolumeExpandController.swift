@@ -38,8 +38,7 @@ public final class VolumeExpandController: Sendable {
             group.addTask {
                 await claims.waitForSync()
                 await Workers.run(queue, count: 2) { key in
-                    let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
-                    guard parts.count == 2, let claim = claims.get(namespace: parts[0], name: parts[1]) else { return .done }
+                    guard let claim = claims.get(key: key) else { return .done }
                     return try await self.sync(claim, events: events)
                 }
             }
