@@ -86,8 +86,15 @@ import Testing
         }) { cluster in
             let client = cluster.client
             let owner = try await client.create(cronJob("latest", policy: "Replace"))
-            #expect(try await InProcessServer.soon { try await jobs(client, owner).count == 1 })
-            let first = try #require(try await jobs(client, owner).first)
+            // Kept from the same list that saw it: with a minute every three seconds, the next
+            // start may already have deleted it and not yet made its successor.
+            let seen = Locked<Job?>(nil)
+            #expect(try await InProcessServer.soon {
+                let current = try await jobs(client, owner)
+                seen.withLock { $0 = current.first }
+                return current.count == 1
+            })
+            let first = try #require(seen.value)
             #expect(try await InProcessServer.soon {
                 let current = try await jobs(client, owner)
                 return !current.contains { $0.uid == first.uid } && current.count == 1
