@@ -85,7 +85,7 @@ let package = Package(
         .target(
             name: "BallastNode",
             dependencies: [
-                "BallastAPI", "BallastClient", "BallastStorage", "CZlib",
+                "BallastAPI", "BallastClient", "BallastStorage", "BallastControllers", "CZlib",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

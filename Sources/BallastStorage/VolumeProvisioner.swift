@@ -50,6 +50,9 @@ public enum VolumeSource: Sendable, Equatable {
     case nfs(server: String, path: String)
     case local(path: String, fsType: String?)
     case hostPath(path: String)
+    /// A volume only its own driver's node half can reach (an LVM logical volume), named by
+    /// a handle that driver understands ("<volume group>/<logical volume>").
+    case csi(driver: String, handle: String, fsType: String?)
 }
 
 /// A volume that exists: enough to find, delete, recycle or expand it again.

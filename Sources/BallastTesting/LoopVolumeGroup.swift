@@ -16,7 +16,7 @@ import Glibc
 ///
 /// Crashed runs: every artefact a fixture makes lives in `directory` under a name that starts
 /// with `<pid>-<process start time>-`, and a volume group also leaves a state file
-/// (`…-vg-<name>.json`) recording its file, loop device and lvm directory. The first fixture a
+/// (`…-vg-<id>.json`) recording its file, loop device and lvm directory. The first fixture a
 /// test process makes calls `cleanUpAbandoned()`, which tears down everything whose owning
 /// process is gone. To clean up by hand after a crash, run the tests again, or:
 ///
@@ -54,13 +54,17 @@ public final class LoopVolumeGroup: Sendable {
     /// Makes a sparse file of `size` bytes, attaches it, and creates a PV and a VG on it.
     /// - Throws: `TestEnvironmentError` when a prerequisite is missing or a step fails; what
     ///   was made before the failure is torn down.
-    public static func make(size: UInt64 = 4 << 30) throws -> LoopVolumeGroup {
+    /// - Parameter name: the group's name; by default a unique one. Groups of the same name
+    ///   can coexist because each fixture's lvm sees only its own device (as each node of a
+    ///   cluster sees only its own disks).
+    public static func make(size: UInt64 = 4 << 30, name: String? = nil) throws -> LoopVolumeGroup {
         try Prerequisites.require(tools: ["losetup", "lvm"])
         try prepareDirectory()
-        let name = "ballastvg-\(UUID().uuidString.prefix(8).lowercased())"
-        let stateFile = scratchPath("vg-\(name).json")
-        let lvmDirectory = scratchPath("vg-\(name)-lvm")
-        let backingFile = try makeSparseFile(size: size, tag: "vg-\(name)")
+        let unique = "ballastvg-\(UUID().uuidString.prefix(8).lowercased())"
+        let name = name ?? unique
+        let stateFile = scratchPath("vg-\(unique).json")
+        let lvmDirectory = scratchPath("vg-\(unique)-lvm")
+        let backingFile = try makeSparseFile(size: size, tag: "vg-\(unique)")
         var state = State(pid: getpid(), name: name, backingFile: backingFile, device: nil, lvmDirectory: lvmDirectory)
         try state.write(to: stateFile)
         do {
@@ -81,8 +85,8 @@ public final class LoopVolumeGroup: Sendable {
 
     /// Runs `body` with a fresh volume group and tears it down afterwards, whether `body`
     /// returns or throws.
-    public static func with<T>(size: UInt64 = 4 << 30, _ body: (LoopVolumeGroup) async throws -> T) async throws -> T {
-        let fixture = try make(size: size)
+    public static func with<T>(size: UInt64 = 4 << 30, name: String? = nil, _ body: (LoopVolumeGroup) async throws -> T) async throws -> T {
+        let fixture = try make(size: size, name: name)
         do {
             let result = try await body(fixture)
             fixture.tearDown()

@@ -6,7 +6,8 @@ import Foundation
 
 /// The node agents of a local cluster: `node-1` … `node-N`, each with its own root under
 /// `<data-dir>/nodes/`, pulling images through the local registry (Scripts/registry, a
-/// docker.io mirror seeded with the stand-in images) as k3s's registries.yaml says.
+/// docker.io mirror seeded with the stand-in images) as k3s's registries.yaml says, and each
+/// with a loop-backed LVM volume group of its own (`LocalVolumeGroups`).
 struct LocalNodes {
     let cluster: LocalCluster
 
@@ -38,7 +39,7 @@ struct LocalNodes {
     }
 
     /// Starts the agents that do not run yet, each with its node's own credentials.
-    func start(count: Int, registry: String) async throws {
+    func start(count: Int, registry: String, volumeGroupSizes: [Int64]) async throws {
         guard count > 0 else { return }
         try await rootStorage.prepare(cannotServe: ImageBackedDirectory.isOnOverlay)
         for index in 1...count {
@@ -49,7 +50,12 @@ struct LocalNodes {
             let mirrors = "mirrors:\n  docker.io:\n    endpoint:\n      - \"http://\(registry)\"\n"
             try mirrors.write(toFile: root + "/registries.yaml", atomically: true, encoding: .utf8)
             let kubeconfig = try NodeCredentials.kubeconfig(node: name, dataDir: cluster.dataDir)
-            _ = try await cluster.start(Self.role(name), arguments: ["node", "--kubeconfig", kubeconfig, "--name", name, "--root", root])
+            let size = volumeGroupSizes[min(index, volumeGroupSizes.count) - 1]
+            let device = try LocalVolumeGroups(dataDir: cluster.dataDir).device(for: name, size: size)
+            _ = try await cluster.start(Self.role(name), arguments: [
+                "node", "--kubeconfig", kubeconfig, "--name", name, "--root", root,
+                "--lvm-device", device, "--volume-group", LocalVolumeGroups.name,
+            ])
         }
     }
 

@@ -32,6 +32,15 @@ extension Ballast {
         @Option(help: "The OCI runtime: crun or runc.")
         var runtime: String = "crun"
 
+        @Option(name: .customLong("lvm-device"), help: "A device of the node's LVM volume group (repeatable); none means no LVM volumes here.")
+        var lvmDevices: [String] = []
+
+        @Option(help: "Make this volume group on the --lvm-device devices when it does not exist (a device holding a filesystem is refused).")
+        var volumeGroup: String?
+
+        @Option(help: "Where local-path volumes are made (default: ROOT/local-path).")
+        var localPathBase: String?
+
         func validate() throws {
             guard RuntimeKind(rawValue: runtime) != nil else { throw ValidationError("--runtime must be crun or runc, got \"\(runtime)\"") }
             guard !name.isEmpty, name.count <= 253, name == name.lowercased() else {
@@ -52,7 +61,9 @@ extension Ballast {
             let agent = try NodeAgent(
                 client: client,
                 configuration: NodeAgentConfiguration(nodeName: name, root: absoluteRoot, runtime: RuntimeKind(rawValue: runtime) ?? .crun,
-                                                      nfsDaemonCommand: [executable, "nfs-fuse"]),
+                                                      nfsDaemonCommand: [executable, "nfs-fuse"],
+                                                      storage: NodeStorageConfiguration(lvmDevices: lvmDevices, volumeGroup: volumeGroup,
+                                                                                        localPathBase: localPathBase)),
                 logger: logger)
             let group = ServiceGroup(
                 configuration: .init(services: [.init(service: NodeAgentService(agent: agent))],

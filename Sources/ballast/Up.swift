@@ -11,7 +11,8 @@ extension Ballast {
             abstract: "Start a local cluster in the background and print its kubeconfig path (last line).",
             discussion: """
                 Starts the API server (with its controllers and scheduler), an NFS export, the \
-                StorageClasses, the local image registry and --nodes node agents. Running it again \
+                StorageClasses, the local image registry and --nodes node agents, each with an LVM \
+                volume group on a sparse file under DATA-DIR/volume-groups. Running it again \
                 while the cluster runs changes nothing. Stop it with `ballast down`.
                 """)
 
@@ -26,9 +27,13 @@ extension Ballast {
         @Flag(help: "Do not start the NFS server or apply the nfs StorageClasses.")
         var noNFS = false
 
+        @Option(help: "The size of each node's LVM volume group (a sparse file): one size, or one per node such as 2Gi,4Gi,8Gi (the last repeats).")
+        var vgSize: String = "20Gi"
+
         func validate() throws {
             guard ListenAddress(listen) != nil else { throw ValidationError("--listen must be HOST:PORT, got \"\(listen)\"") }
             guard (0...16).contains(nodes) else { throw ValidationError("--nodes must be between 0 and 16, got \(nodes)") }
+            do { _ = try LocalVolumeGroups.sizes(vgSize) } catch { throw ValidationError("\(error)") }
         }
 
         func run() async throws {
@@ -75,7 +80,7 @@ extension Ballast {
             let registry = try await local.startRegistry(projectRoot: try ProjectFiles.requireRoot())
             step(String(format: "image registry on %@ (%.1fs)", registry, Date().timeIntervalSince(began)))
             began = Date()
-            try await local.start(count: nodes, registry: registry)
+            try await local.start(count: nodes, registry: registry, volumeGroupSizes: try LocalVolumeGroups.sizes(vgSize))
             let client = KubeClient(transport: try KubeconfigFile.load(path: kubeconfig).transport(), fieldManager: "ballast-up")
             try await local.waitUntilReady(count: nodes, client: client)
             step(String(format: "%d node agent%@ Ready (logs: %@/agent-*.log) (%.1fs)", nodes, nodes == 1 ? "" : "s", cluster.logDir,
@@ -130,6 +135,7 @@ extension Ballast {
                 print("==> stopped the NFS export (its data stays in \(LocalNFSExport(dataDir: data.absolute).exportPath))")
             }
             if purge {
+                try LocalVolumeGroups(dataDir: data.absolute).detachAll()
                 try FileManager.default.removeItem(atPath: data.absolute)
                 print("==> removed \(data.absolute)")
             }

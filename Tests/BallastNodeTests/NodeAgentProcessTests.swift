@@ -98,13 +98,18 @@ struct AgentProcess {
     let pid: pid_t
 
     init(node: NodeFixture) throws {
+        try self.init(kubeconfig: node.kubeconfig, name: node.name, root: node.root)
+    }
+
+    /// `ballast node` with `options` after the usual ones; its output goes to ROOT/agent.log.
+    init(kubeconfig: String, name: String, root: String, options: [String] = []) throws {
         let binary = try BallastBinary.path
-        let arguments = [binary, "node", "--kubeconfig", node.kubeconfig, "--name", node.name, "--root", node.root]
+        let arguments = [binary, "node", "--kubeconfig", kubeconfig, "--name", name, "--root", root] + options
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, node.root + "/agent.log", O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 1, root + "/agent.log", O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         var envp: [UnsafeMutablePointer<CChar>?] = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]

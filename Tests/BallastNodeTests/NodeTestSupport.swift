@@ -27,8 +27,8 @@ enum NodeTest {
 
     /// lstat: whether something (a dangling symlink included) is at `path`.
     static func exists(_ path: String) -> Bool {
-        var status = stat()
-        return lstat(path, &status) == 0
+        // attributesOfItem does not follow a final symlink (lstat).
+        (try? FileManager.default.attributesOfItem(atPath: path)) != nil
     }
 }
 

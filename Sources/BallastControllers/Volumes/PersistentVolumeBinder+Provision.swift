@@ -1,5 +1,5 @@
-import BallastAPI
-import BallastStorage
+public import BallastAPI
+public import BallastStorage
 import Foundation
 
 extension PersistentVolumeBinder {
@@ -107,7 +107,7 @@ extension PersistentVolumeBinder {
 
     /// The PV for a provisioned volume: named pvc-<claim uid>, already bound to the claim
     /// (so a crash before binding still leaves exactly one volume, found again by name).
-    static func provisionedVolume(_ record: VolumeRecord, for claim: PersistentVolumeClaim, storageClass: StorageClass,
+    public static func provisionedVolume(_ record: VolumeRecord, for claim: PersistentVolumeClaim, storageClass: StorageClass,
                                   provisioner: String) -> PersistentVolume {
         var metadata = ObjectMeta(name: record.name)
         var annotations = record.attributes
@@ -129,6 +129,7 @@ extension PersistentVolumeBinder {
         case .nfs(let server, let path): spec.nfs = NFSVolumeSource(server: server, path: path)
         case .local(let path, let fsType): spec.local = LocalVolumeSource(path: path, fsType: fsType)
         case .hostPath(let path): spec.hostPath = HostPathVolumeSource(path: path)
+        case .csi(let driver, let handle, let fsType): spec.csi = CSIPersistentVolumeSource(driver: driver, volumeHandle: handle, fsType: fsType)
         }
         if let node = record.node {
             spec.nodeAffinity = VolumeNodeAffinity(required: NodeSelector(nodeSelectorTerms: [

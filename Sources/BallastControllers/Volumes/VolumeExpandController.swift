@@ -1,4 +1,4 @@
-import BallastAPI
+public import BallastAPI
 public import BallastClient
 import BallastStorage
 
@@ -12,14 +12,18 @@ import BallastStorage
 public final class VolumeExpandController: Sendable {
     private let client: KubeClient
     private let plugins: VolumePlugins
+    private let owns: @Sendable (PersistentVolume) -> Bool
     private let queue = WorkQueue()
 
     public static let resizerAnnotation = "volume.kubernetes.io/storage-resizer"
     public static let resizing = "Resizing"
 
-    public init(client: KubeClient, plugins: VolumePlugins) {
+    /// - Parameter owns: the volumes this instance expands; a node agent runs one for the
+    ///   volumes of its own node-local drivers, the control plane one for all the others.
+    public init(client: KubeClient, plugins: VolumePlugins, owns: @escaping @Sendable (PersistentVolume) -> Bool = { _ in true }) {
         self.client = client
         self.plugins = plugins
+        self.owns = owns
     }
 
     public func run() async {
@@ -54,7 +58,7 @@ public final class VolumeExpandController: Sendable {
 
     func sync(_ claim: PersistentVolumeClaim, events: EventRecorder) async throws -> Workers.Outcome {
         guard Self.wantsExpansion(claim), let requested = claim.spec?.storageRequest?.value,
-              let volume = try await client.getIfPresent(PersistentVolume.self, name: claim.spec?.volumeName ?? "") else { return .done }
+              let volume = try await client.getIfPresent(PersistentVolume.self, name: claim.spec?.volumeName ?? ""), owns(volume) else { return .done }
         let provisioner = volume.metadata.annotation(VolumeBindingRules.provisionedBy) ?? ""
         let driver: any VolumeProvisioner
         switch plugins.resolve(provisioner) {

@@ -14,22 +14,12 @@ extension VolumeRecord {
             source = .local(path: local.path, fsType: local.fsType)
         } else if let hostPath = spec.hostPath {
             source = .hostPath(path: hostPath.path)
+        } else if let csi = spec.csi {
+            source = .csi(driver: csi.driver, handle: csi.volumeHandle, fsType: csi.fsType)
         } else {
             return nil
         }
         self.init(name: volume.name, source: source, capacity: spec.storageCapacity?.value ?? 0, node: volume.nodeAffinityHostname,
                   attributes: volume.metadata.annotations ?? [:])
-    }
-}
-
-extension PersistentVolume {
-    /// The node a node-local volume belongs to: its node affinity on kubernetes.io/hostname.
-    public var nodeAffinityHostname: String? {
-        for term in spec?.nodeAffinity?.required?.nodeSelectorTerms ?? [] {
-            for requirement in term.matchExpressions ?? [] where requirement.key == "kubernetes.io/hostname" && requirement.operator == "In" {
-                if let node = requirement.values?.first { return node }
-            }
-        }
-        return nil
     }
 }

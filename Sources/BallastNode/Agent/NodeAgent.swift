@@ -27,6 +27,8 @@ public final class NodeAgent: Sendable {
     private let streamServer: NodeStreamServer
     private let events: EventRecorder
     private let proxyToken: String
+    /// The LVM driver, once lvm is open (pods with LVM volumes wait for it).
+    private let lvm = Mutex<LVMProvisioner?>(nil)
 
     /// Prepares an agent: its directories, the runtime, the image store and puller.
     /// - Throws: `RuntimeError` or `ImageError` when the runtime, conmon or the store is unusable.
@@ -86,6 +88,8 @@ public final class NodeAgent: Sendable {
             }
         }
         recoverFromDisk()
+        let drivers = await openVolumeDrivers()
+        let storage = NodeStorageControllers(client: client, nodeName: configuration.nodeName, drivers: drivers, logger: logger)
         let informer = Informer<Pod>(client: client, fieldSelector: "spec.nodeName=\(configuration.nodeName)")
         // A pass runs at every tick of the sync interval and at once when a pod changes, so
         // a new pod does not wait for the next tick.
@@ -94,6 +98,7 @@ public final class NodeAgent: Sendable {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await informer.run() }
             group.addTask { await self.keepAlive(registration) }
+            group.addTask { await storage.run() }
             group.addTask {
                 while !Task.isCancelled {
                     wake.yield()
@@ -112,6 +117,21 @@ public final class NodeAgent: Sendable {
             group.cancelAll()
         }
         await services.images.client.shutdown()
+    }
+
+    /// The node's local volume drivers. A node whose LVM devices cannot be opened still runs
+    /// its pods and local-path volumes; the error is logged for its operator.
+    private func openVolumeDrivers() async -> NodeVolumeDrivers {
+        do {
+            let drivers = try await NodeVolumeDrivers.open(nodeName: configuration.nodeName, root: configuration.root, configuration: configuration.storage)
+            lvm.withLock { $0 = drivers.lvm }
+            return drivers
+        } catch {
+            logger.error("LVM is unusable on this node; only local-path volumes are provisioned here",
+                         metadata: ["devices": "\(configuration.storage.lvmDevices)", "error": "\(error)"])
+            return NodeVolumeDrivers(lvm: nil, localPath: NodeVolumeDrivers.localPath(nodeName: configuration.nodeName, root: configuration.root,
+                                                                                       configuration: configuration.storage))
+        }
     }
 
     /// Renews the Lease every quarter of its duration and posts the Ready heartbeat.
@@ -177,7 +197,7 @@ public final class NodeAgent: Sendable {
             await remove(pod.metadata.uid ?? "", worker: worker, deleteFromAPI: pod)
             return
         }
-        let inputs = await PodInputs.resolve(pod: pod, client: client, logger: logger)
+        let inputs = await PodInputs.resolve(pod: pod, client: client, lvm: lvm.withLock { $0 }, logger: logger)
         await worker.update(pod: pod, inputs: inputs)
         let status = await worker.sync()
         if let problem = await worker.problem, problem.reason == VolumeError.failedMountReason {

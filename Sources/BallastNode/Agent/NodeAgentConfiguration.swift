@@ -22,11 +22,14 @@ public struct NodeAgentConfiguration: Sendable {
     /// The log endpoint's port (the kubelet's 10250); 0 picks a free one, so several agents
     /// share a host.
     public var logPort: Int
+    /// The storage of the node's local volume drivers (LVM devices, local-path base).
+    public var storage: NodeStorageConfiguration
 
     /// Makes a configuration with Kubernetes' defaults.
     public init(nodeName: String, root: String, runtime: RuntimeKind = .crun, nfsDaemonCommand: [String] = [],
                 registries: RegistryConfiguration? = nil, leaseDurationSeconds: Int32 = 40, syncInterval: Duration = .seconds(1),
-                backoffInitialSeconds: Double = 10, logAddress: String? = nil, logPort: Int = 0) {
+                backoffInitialSeconds: Double = 10, logAddress: String? = nil, logPort: Int = 0,
+                storage: NodeStorageConfiguration = NodeStorageConfiguration()) {
         self.nodeName = nodeName
         self.root = root
         self.runtime = runtime
@@ -37,5 +40,6 @@ public struct NodeAgentConfiguration: Sendable {
         self.backoffInitialSeconds = backoffInitialSeconds
         self.logAddress = logAddress
         self.logPort = logPort
+        self.storage = storage
     }
 }

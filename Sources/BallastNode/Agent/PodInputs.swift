@@ -7,7 +7,7 @@ import Logging
 /// namespace, and the PersistentVolume behind each bound claim. Objects that cannot be
 /// read are left out; the volume or variable that needs them then reports the error.
 enum PodInputs {
-    static func resolve(pod: Pod, client: KubeClient, logger: Logger) async -> PodVolumeInputs {
+    static func resolve(pod: Pod, client: KubeClient, lvm: LVMProvisioner?, logger: Logger) async -> PodVolumeInputs {
         let namespace = pod.metadata.namespace ?? "default"
         var configMapNames: Set<String> = []
         var secretNames: Set<String> = []
@@ -58,6 +58,15 @@ enum PodInputs {
                     inputs.claims[name] = ResolvedClaim(volumeName: volumeName, source: .nfs(nfs, mountOptions: parsed), readOnly: readOnly)
                 case .failure(let error):
                     logger.warning("bad NFS mount options", metadata: ["pv": "\(volumeName)", "error": "\(error)"])
+                }
+            } else if let csi = spec.csi, csi.driver == LVMProvisioner.csiDriver, let lvm {
+                do {
+                    let device = try await lvm.device(for: csi.volumeHandle)
+                    let type = FilesystemType(rawValue: csi.fsType ?? "") ?? .ext4
+                    inputs.claims[name] = ResolvedClaim(volumeName: volumeName, source: .blockDevice(path: device, fsType: type),
+                                                        readOnly: readOnly || (csi.readOnly ?? false), mountOptions: options)
+                } catch {
+                    logger.warning("cannot attach logical volume", metadata: ["pv": "\(volumeName)", "error": "\(error)"])
                 }
             }
         }

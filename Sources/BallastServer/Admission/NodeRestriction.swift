@@ -3,6 +3,8 @@ import BallastAPI
 /// What a node agent may write beyond what the authorizer can tell from the path, as
 /// upstream's NodeRestriction plugin decides: only the pods bound to it (their status, and
 /// deleting them), never new pods, and of the kube-system secrets only its own proxy token.
+/// As the provisioner of its local drivers: only volumes node-affine to it, the claims
+/// selected for it or bound to those volumes, and storage capacity of its own topology.
 public struct NodeRestriction: AdmissionPlugin {
     public let name = "NodeRestriction"
 
@@ -14,11 +16,40 @@ public struct NodeRestriction: AdmissionPlugin {
     public init() {}
 
     public func admit(_ attributes: inout AdmissionAttributes, context: any AdmissionContext) async throws(APIError) {
-        guard let user = attributes.user, !user.isAdmin, let node = user.nodeName, attributes.resource.group.isEmpty else { return }
-        switch attributes.resource.plural {
-        case "pods": try admitPod(attributes, node: node)
-        case "secrets": try admitSecret(attributes, node: node)
+        guard let user = attributes.user, !user.isAdmin, let node = user.nodeName else { return }
+        switch (attributes.resource.group, attributes.resource.plural) {
+        case ("", "pods"): try admitPod(attributes, node: node)
+        case ("", "secrets"): try admitSecret(attributes, node: node)
+        case ("", "persistentvolumes"): try admitVolume(attributes, node: node)
+        case ("", "persistentvolumeclaims"): try admitClaim(attributes, node: node, context: context)
+        case ("storage.k8s.io", "csistoragecapacities"): try admitCapacity(attributes, node: node)
         default: return
+        }
+    }
+
+    /// Only volumes node-affine to the node itself, before and after the write.
+    private func admitVolume(_ attributes: AdmissionAttributes, node: String) throws(APIError) {
+        let volumes = [attributes.object, attributes.oldObject].compactMap { $0 as? PersistentVolume }
+        if volumes.isEmpty || volumes.contains(where: { $0.nodeAffinityHostname != node }) {
+            throw forbidden(attributes, "node \"\(node)\" can only write persistent volumes with node affinity to itself")
+        }
+    }
+
+    /// Only claims selected for the node, or bound to a volume on it.
+    private func admitClaim(_ attributes: AdmissionAttributes, node: String, context: any AdmissionContext) throws(APIError) {
+        guard let claim = (attributes.oldObject ?? attributes.object) as? PersistentVolumeClaim else { return }
+        let selected = claim.metadata.annotation(VolumeBindingRules.selectedNode) == node
+        let volume = claim.spec?.volumeName.flatMap { context.object(PersistentVolume.self, namespace: "", name: $0) }
+        if attributes.operation == .create || !(selected || volume?.nodeAffinityHostname == node) {
+            throw forbidden(attributes, "node \"\(node)\" can only update claims selected for it or bound to a volume on it")
+        }
+    }
+
+    /// Only capacity records whose topology is the node itself.
+    private func admitCapacity(_ attributes: AdmissionAttributes, node: String) throws(APIError) {
+        let records = [attributes.object, attributes.oldObject].compactMap { $0 as? CSIStorageCapacity }
+        if records.isEmpty || records.contains(where: { $0.nodeTopology?.matchLabels != ["kubernetes.io/hostname": node] }) {
+            throw forbidden(attributes, "node \"\(node)\" can only write storage capacity with nodeTopology kubernetes.io/hostname=\(node)")
         }
     }
 

@@ -2,8 +2,10 @@
 ///
 /// Administrators (group system:masters) may do anything. Node agents (group
 /// system:nodes, user system:node:NAME) may read what a kubelet reads and write only their
-/// own Node, Lease and the pods bound to them, as Kubernetes' Node authorizer allows;
-/// what depends on the object (a pod's node) NodeRestriction admission checks.
+/// own Node, Lease and the pods bound to them, as Kubernetes' Node authorizer allows, and,
+/// as the provisioner of their local drivers, the volumes on them, the claims of those, and
+/// their storage capacity; what depends on the object (a pod's node, a volume's node)
+/// NodeRestriction admission checks.
 struct Authorizer: Sendable {
     func allows(_ user: UserInfo, method: String, target: RequestTarget) -> Bool {
         if user.isAdmin { return true }
@@ -34,8 +36,14 @@ struct Authorizer: Sendable {
                 if method == "POST" { return path.name == nil }
             }
             return reading && path.name != nil
-        case ("", "configmaps"), ("", "persistentvolumeclaims"), ("", "persistentvolumes"),
-            ("", "namespaces"), ("", "services"), ("", "endpoints"), ("storage.k8s.io", _):
+        case ("", "persistentvolumes"):
+            // A node's local drivers make, grow and delete the volumes on it (checked
+            // against the volume's node affinity by NodeRestriction admission).
+            return reading || ["POST", "PUT", "PATCH", "DELETE"].contains(method)
+        case ("", "persistentvolumeclaims"):
+            // ... and write the claims they provision or expand (also checked there).
+            return reading || ["PUT", "PATCH"].contains(method)
+        case ("", "configmaps"), ("", "namespaces"), ("", "services"), ("", "endpoints"), ("storage.k8s.io", _):
             return reading
         default:
             return reading

@@ -73,7 +73,7 @@ public struct ClaimMounter: VolumeMounter {
             }
             return MountedVolume(name: name, kind: .localVolume, hostPath: target, readOnly: readOnly)
         case .blockDevice(let path, let type):
-            return try await mountDevice(path, as: type, request: request, readOnly: readOnly, options: resolved.mountOptions)
+            return try await mountDevice(path, as: type, request: request, readOnly: readOnly, options: resolved.mountOptions, growToDevice: true)
         }
     }
 
@@ -96,8 +96,11 @@ public struct ClaimMounter: VolumeMounter {
         return type
     }
 
+    /// - Parameter growToDevice: grow a filesystem its device has outgrown (an expanded
+    ///   volume whose filesystem could not grow while it was mounted): ext4 before the mount,
+    ///   xfs (which grows only mounted) right after.
     private func mountDevice(_ device: String, as type: FilesystemType, request: VolumeSetUpRequest, readOnly: Bool,
-                             options: [String]) async throws(VolumeError) -> MountedVolume {
+                             options: [String], growToDevice: Bool = false) async throws(VolumeError) -> MountedVolume {
         let name = request.volume.name
         let target = VolumeKind.blockDevice.directory(for: name, podDirectory: request.podDirectory)
         try VolumeDirectory.make(target, mode: 0o750)
@@ -113,6 +116,9 @@ public struct ClaimMounter: VolumeMounter {
                 if case .formatted = try await filesystems.formatIfBlank(device, as: type, label: nil, uuid: nil) { formatted = true }
             }
         }
+        var grow = false
+        if growToDevice, !alreadyMounted, !readOnly, !formatted { grow = try FilesystemSize.lagsBehindDevice(device, type: type) }
+        if grow, type == .ext4 { try await filesystems.grow(device, mountedAt: nil, type: type) }
         var flags: MountFlags = [.noSetUID, .noDevices]
         var data: [String] = []
         for option in options.flatMap({ $0.split(separator: ",").map(String.init) }) {
@@ -131,6 +137,7 @@ public struct ClaimMounter: VolumeMounter {
         } catch {
             throw VolumeError(.failed, "mounting \(device) (\(type.rawValue)) at \(target): \(error)")
         }
+        if grow, type == .xfs { try await filesystems.grow(device, mountedAt: target, type: type) }
         // A new filesystem's root is 0755 root:root, which only a root container could use:
         // open it to every user, sticky-free but setgid, as TopoLVM does (rule 15).
         if formatted, chmod(target, 0o2777) != 0 {

@@ -1,0 +1,192 @@
+import BallastAPI
+import BallastClient
+@testable import BallastNode
+import BallastStorage
+import BallastTesting
+import Foundation
+import Testing
+
+/// Local LVM volumes as users get them: a `ballast server` (binder, scheduler) and three
+/// `ballast node` processes, each with its own loop-backed volume group "ballast" of a
+/// different size (1, 2 and 4 GiB), real lvm, real crun.
+@Suite(NodeTest.registry, .serialized)
+struct LocalLVMTests {
+    @Test func aClaimGoesToTheOnlyNodeWithRoomGrowsWhileWrittenAndIsRemovedWithIt() async throws {
+        try await LVMCluster.with(sizes: [1 << 30, 2 << 30, 4 << 30]) { cluster in
+            let client = cluster.client
+            // xfs: it grows while mounted; ext4 needs CAP_SYS_RESOURCE for that, which this
+            // machine's root lacks (LVMProvisionerTests covers ext4 growing unmounted).
+            let claim = try await client.create(LVMCluster.claim("big", size: "3Gi", storageClass: "local-lvm-xfs"))
+            _ = try await client.create(LVMCluster.pod("writer", claim: "big", command: "echo hello > /data/f; while true; do date >> /data/log; sleep 0.2; done"))
+            let pod = try await cluster.waitForPod("writer") { $0.status?.containerStatuses?.first?.ready == true }
+            let node = try #require(cluster.nodes.first { $0.name == pod.spec?.nodeName })
+            #expect(node.group.size == 4 << 30, "only the 4 GiB group has room for 3 GiB; the pod went to \(node.name)")
+
+            let volumeName = "pvc-" + claim.uid
+            let volume = try await client.get(PersistentVolume.self, name: volumeName)
+            #expect(volume.spec?.csi?.driver == LVMProvisioner.csiDriver)
+            #expect(volume.nodeAffinityHostname == node.name)
+            #expect(try node.logicalVolumes().contains(volumeName), "lvs on \(node.name) shows \(volumeName)")
+            let mount = VolumeKind.blockDevice.directory(for: "data", podDirectory: NodePaths(root: node.root).pod(pod.metadata.uid ?? ""))
+            #expect(NodeTest.read(mount + "/f") == "hello\n", "the pod wrote to the volume")
+
+            // Expansion while the pod writes: the filesystem grows online, no restart.
+            let before = try LinuxFilesystemManager().usage(at: mount).totalBytes
+            var grown = try await client.get(PersistentVolumeClaim.self, namespace: "default", name: "big")
+            grown.spec?.resources?.requests?[ResourceName.storage] = try Quantity(parsing: "3584Mi")
+            _ = try await client.update(grown)
+            #expect(try await InProcessServer.eventually(timeout: 60) {
+                try await client.get(PersistentVolumeClaim.self, namespace: "default", name: "big").status?.storageCapacity?.value == 3584 << 20
+            })
+            let after = try LinuxFilesystemManager().usage(at: mount).totalBytes
+            #expect(after > before + (400 << 20), "the filesystem grew from \(before) to \(after) bytes")
+            let running = try await client.get(Pod.self, namespace: "default", name: "writer")
+            #expect(running.status?.containerStatuses?.first?.restartCount == 0)
+            #expect(try await client.get(PersistentVolume.self, name: volumeName).spec?.storageCapacity?.value == 3584 << 20)
+
+            // Delete: the pod, then the claim; the volume and its logical volume go.
+            try await client.delete(Pod.self, namespace: "default", name: "writer")
+            try await client.delete(PersistentVolumeClaim.self, namespace: "default", name: "big")
+            #expect(try await InProcessServer.eventually(timeout: 90) {
+                try await client.getIfPresent(PersistentVolume.self, name: volumeName) == nil
+            }, "the PV of a Delete class goes with its claim")
+            #expect(try !node.logicalVolumes().contains(volumeName), "lvremove ran on \(node.name)")
+        }
+    }
+
+    @Test func claimsCreatedAtOnceNeverOvercommitAGroupAndTheRestStayPendingWithTheirReasons() async throws {
+        try await LVMCluster.with(sizes: [1 << 30, 2 << 30, 4 << 30]) { cluster in
+            let client = cluster.client
+            let count = 12
+            for index in 0..<count {
+                _ = try await client.create(LVMCluster.claim("c\(index)", size: "1Gi"))
+                _ = try await client.create(LVMCluster.pod("p\(index)", claim: "c\(index)", command: "sleep 3600"))
+            }
+            // Extents of 4 MiB after 1 MiB of metadata: a 1 GiB group holds no 1 GiB volume,
+            // a 2 GiB group one, a 4 GiB group three.
+            var bound: [PersistentVolumeClaim] = []
+            let settled = await InProcessServer.eventually(timeout: 180) {
+                bound = ((try? await client.list(PersistentVolumeClaim.self, namespace: "default").items) ?? []).filter { $0.phase == "Bound" }
+                return bound.count >= 4
+            }
+            #expect(settled, "four claims bind; \(bound.count) did")
+            try await Task.sleep(for: .seconds(5))
+            let claims = try await client.list(PersistentVolumeClaim.self, namespace: "default").items
+            #expect(claims.filter { $0.phase == "Bound" }.count == 4, "no more than fit")
+            for node in cluster.nodes {
+                let volumes = try node.logicalVolumes().filter { $0.hasPrefix("pvc-") }
+                let extents = (node.group.size - (1 << 20)) / (4 << 20)
+                #expect(volumes.count == Int(extents / 256), "\(node.name) (\(node.group.size >> 30) GiB) holds \(volumes.count) volumes")
+            }
+            let pending = try await client.list(Pod.self, namespace: "default").items.filter { $0.spec?.nodeName == nil }
+            #expect(pending.count == count - 4)
+            let reasons = try await client.list(Event.self, namespace: "default").items.filter { $0.reason == "FailedScheduling" }.compactMap(\.message)
+            #expect(reasons.contains { $0.contains("0/3 nodes are available") && $0.contains("did not have enough free storage") },
+                    "FailedScheduling counts the reasons: \(reasons.prefix(3))")
+        }
+    }
+}
+
+/// A control plane and three agents with a volume group each.
+struct LVMCluster {
+    struct Node {
+        let name: String
+        let root: String
+        let group: LoopVolumeGroup
+
+        /// The logical volumes `lvs` shows in the node's group.
+        func logicalVolumes() throws -> [String] {
+            let result = try group.lvm(["lvs", "--noheadings", "-o", "lv_name", group.name])
+            return result.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+    }
+
+    let client: KubeClient
+    let nodes: [Node]
+
+    static func with(sizes: [UInt64], _ body: (LVMCluster) async throws -> Void) async throws {
+        try await RegistryServer.with { registry in
+            let server = try ServerProcess()
+            defer { server.kill() }
+            let client = KubeClient(transport: try KubeconfigFile.load(path: server.kubeconfig).transport(), fieldManager: "lvm-test")
+            var nodes: [Node] = []
+            var agents: [AgentProcess] = []
+            defer {
+                for agent in agents { agent.kill() }
+            }
+            do {
+                for (index, size) in sizes.enumerated() {
+                    let name = "lvm-\(index)-" + String(UUID().uuidString.prefix(4)).lowercased()
+                    let root = TemporaryDirectory.make(prefix: "ballast-lvm-node")
+                    let group = try LoopVolumeGroup.make(size: size, name: LVMProvisioner.defaultVolumeGroup)
+                    nodes.append(Node(name: name, root: root, group: group))
+                    try NodeTest.write(root + "/registries.yaml", registry.mirrorConfiguration)
+                    agents.append(try AgentProcess(kubeconfig: server.kubeconfig, name: name, root: root, options: ["--lvm-device", group.device]))
+                }
+                _ = try await client.create(localLVMClass("local-lvm", fsType: "ext4"))
+                _ = try await client.create(localLVMClass("local-lvm-xfs", fsType: "xfs"))
+                let published = await InProcessServer.eventually(timeout: 60) {
+                    ((try? await client.list(CSIStorageCapacity.self, namespace: "kube-system").items) ?? []).count == sizes.count * 2
+                }
+                try #require(published, "every node publishes its capacity for local-lvm")
+                try await body(LVMCluster(client: client, nodes: nodes))
+            } catch {
+                for node in nodes {
+                    print("--- agent log of \(node.name):\n" + String((NodeTest.read(node.root + "/agent.log") ?? "").suffix(3000)))
+                }
+                let events = (try? await client.list(Event.self, namespace: "default").items) ?? []
+                print("--- events:\n" + events.map { "\($0.reason ?? "") \($0.message ?? "")" }.joined(separator: "\n"))
+                print("--- server log:\n" + String(server.log.suffix(4000)))
+                await tearDown(nodes, agents: agents)
+                throw error
+            }
+            await tearDown(nodes, agents: agents)
+        }
+    }
+
+    private static func tearDown(_ nodes: [Node], agents: [AgentProcess]) async {
+        for agent in agents { agent.kill() }
+        for node in nodes {
+            await NodeTeardown.run(root: node.root, nodeName: node.name)
+            node.group.tearDown()
+            try? FileManager.default.removeItem(atPath: node.root)
+        }
+    }
+
+    func waitForPod(_ name: String, _ condition: @escaping (Pod) -> Bool) async throws -> Pod {
+        var last: Pod?
+        let met = await InProcessServer.eventually(timeout: 180) {
+            last = try? await client.get(Pod.self, namespace: "default", name: name)
+            return last.map(condition) ?? false
+        }
+        try #require(met, "pod \(name) never got there; last status: \(String(describing: last?.status))")
+        return last ?? Pod()
+    }
+
+    static func localLVMClass(_ name: String, fsType: String) -> StorageClass {
+        var storageClass = StorageClass(metadata: ObjectMeta(name: name), provisioner: LVMProvisioner.name)
+        storageClass.parameters = ["volumeGroup": LVMProvisioner.defaultVolumeGroup, "fsType": fsType]
+        storageClass.reclaimPolicy = PersistentVolumeReclaimPolicy.delete
+        storageClass.volumeBindingMode = "WaitForFirstConsumer"
+        storageClass.allowVolumeExpansion = true
+        return storageClass
+    }
+
+    static func claim(_ name: String, size: String, storageClass: String = "local-lvm") throws -> PersistentVolumeClaim {
+        try JSONDecoder().decode(PersistentVolumeClaim.self, from: Data("""
+            {"metadata": {"name": "\(name)", "namespace": "default"},
+             "spec": {"storageClassName": "\(storageClass)", "accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "\(size)"}}}}
+            """.utf8))
+    }
+
+    static func pod(_ name: String, claim: String, command: String) throws -> Pod {
+        try JSONDecoder().decode(Pod.self, from: Data("""
+            {"metadata": {"name": "\(name)", "namespace": "default"},
+             "spec": {"terminationGracePeriodSeconds": 1,
+               "volumes": [{"name": "data", "persistentVolumeClaim": {"claimName": "\(claim)"}}],
+               "containers": [{"name": "main", "image": "busybox", "command": ["sh", "-c", \(String(reflecting: command))],
+                               "resources": {"requests": {"cpu": "10m", "memory": "16Mi"}},
+                               "volumeMounts": [{"name": "data", "mountPath": "/data"}]}]}}
+            """.utf8))
+    }
+}
