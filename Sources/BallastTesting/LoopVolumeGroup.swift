@@ -137,7 +137,10 @@ public final class LoopVolumeGroup: Sendable {
     public static func makeScratchDirectory(tag: String = "dir") throws -> String {
         try prepareDirectory()
         let path = scratchPath(tag)
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        // Reachable by the unprivileged users tests run commands as, whatever the umask
+        // (lvm2_init sets the process's to 077 for a moment).
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
         return path
     }
 
@@ -244,6 +247,7 @@ public final class LoopVolumeGroup: Sendable {
 
     private static func prepareDirectory() throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory)
         _ = abandonedCleanedUp
     }
 

@@ -9,7 +9,10 @@ enum VolumeDirectory {
         var current = ""
         for component in path.split(separator: "/") {
             current += "/" + component
-            if Glibc.mkdir(current, 0o755) != 0 && errno != EEXIST {
+            if Glibc.mkdir(current, 0o755) == 0 {
+                // Not left to the umask: lvm2_init sets the process's to 077 for a moment.
+                _ = Glibc.chmod(current, 0o755)
+            } else if errno != EEXIST {
                 throw VolumeError(.failed, SystemCallError("mkdir", path: current, errno: errno).description)
             }
         }
