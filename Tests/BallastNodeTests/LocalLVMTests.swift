@@ -44,13 +44,50 @@ struct LocalLVMTests {
             #expect(running.status?.containerStatuses?.first?.restartCount == 0)
             #expect(try await client.get(PersistentVolume.self, name: volumeName).spec?.storageCapacity?.value == 3584 << 20)
 
-            // Delete: the pod, then the claim; the volume and its logical volume go.
+            // A new pod with the claim goes where the volume is, and finds the data.
             try await client.delete(Pod.self, namespace: "default", name: "writer")
+            _ = try await client.create(LVMCluster.pod("reader", claim: "big", command: "grep -q hello /data/f && sleep 3600"))
+            let reader = try await cluster.waitForPod("reader") { $0.status?.containerStatuses?.first?.ready == true }
+            #expect(reader.spec?.nodeName == node.name)
+            try await Task.sleep(for: .seconds(2))
+            #expect(try await client.get(Pod.self, namespace: "default", name: "reader").status?.containerStatuses?.first?.restartCount == 0,
+                    "the reader found what the writer wrote")
+
+            // Delete: the pod, then the claim; the volume and its logical volume go.
+            try await client.delete(Pod.self, namespace: "default", name: "reader")
             try await client.delete(PersistentVolumeClaim.self, namespace: "default", name: "big")
             #expect(try await InProcessServer.eventually(timeout: 90) {
                 try await client.getIfPresent(PersistentVolume.self, name: volumeName) == nil
             }, "the PV of a Delete class goes with its claim")
             #expect(try !node.logicalVolumes().contains(volumeName), "lvremove ran on \(node.name)")
+        }
+    }
+
+    @Test func anAgentKilledBetweenLVCreateAndThePVMakesExactlyOneOfEachAndRetainKeepsThem() async throws {
+        try await LVMCluster.with(sizes: [2 << 30], environment: ["BALLAST_CRASH_AT": "node-provision-before-pv"]) { cluster in
+            let client = cluster.client
+            let node = try #require(cluster.nodes.first)
+            let claim = try await client.create(LVMCluster.claim("kept", size: "512Mi", storageClass: "local-lvm-retain"))
+            _ = try await client.create(LVMCluster.pod("app", claim: "kept", command: "echo precious > /data/f; sleep 3600"))
+            let died = await cluster.agent(node)?.waitForExit(seconds: 90) ?? false
+            try #require(died, "the agent dies at the crash point, after lvcreate")
+            let volumeName = "pvc-" + claim.uid
+            #expect(try node.logicalVolumes() == [volumeName])
+            #expect(try await client.getIfPresent(PersistentVolume.self, name: volumeName) == nil)
+
+            try cluster.startAgent(node)
+            let pod = try await cluster.waitForPod("app") { $0.status?.containerStatuses?.first?.ready == true }
+            #expect(pod.spec?.nodeName == node.name)
+            #expect(try node.logicalVolumes() == [volumeName], "the restarted agent used the volume made before")
+            #expect(try await client.list(PersistentVolume.self).items.map(\.name) == [volumeName])
+
+            try await client.delete(Pod.self, namespace: "default", name: "app")
+            try await client.delete(PersistentVolumeClaim.self, namespace: "default", name: "kept")
+            #expect(try await InProcessServer.eventually(timeout: 60) {
+                try await client.get(PersistentVolume.self, name: volumeName).status?.phase == PersistentVolumePhase.released
+            }, "Retain: the PV stays, Released")
+            try await Task.sleep(for: .seconds(3))
+            #expect(try node.logicalVolumes() == [volumeName], "Retain: the logical volume stays")
         }
     }
 
@@ -87,8 +124,8 @@ struct LocalLVMTests {
     }
 }
 
-/// A control plane and three agents with a volume group each.
-struct LVMCluster {
+/// A control plane and agents with a volume group "ballast" each.
+final class LVMCluster: Sendable {
     struct Node {
         let name: String
         let root: String
@@ -102,74 +139,102 @@ struct LVMCluster {
     }
 
     let client: KubeClient
+    let kubeconfig: String
     let nodes: [Node]
+    private let agents: Locked<[String: AgentProcess]>
 
-    static func with(sizes: [UInt64], _ body: (LVMCluster) async throws -> Void) async throws {
+    private init(client: KubeClient, kubeconfig: String, nodes: [Node]) {
+        self.client = client
+        self.kubeconfig = kubeconfig
+        self.nodes = nodes
+        agents = Locked([:])
+    }
+
+    /// Runs `body` with a server, an agent per size (each started with `environment`), and
+    /// the classes local-lvm, local-lvm-xfs and local-lvm-retain; removes all afterwards.
+    static func with(sizes: [UInt64], environment: [String: String] = [:], _ body: (LVMCluster) async throws -> Void) async throws {
         try await RegistryServer.with { registry in
             let server = try ServerProcess()
             defer { server.kill() }
             let client = KubeClient(transport: try KubeconfigFile.load(path: server.kubeconfig).transport(), fieldManager: "lvm-test")
             var nodes: [Node] = []
-            var agents: [AgentProcess] = []
             defer {
-                for agent in agents { agent.kill() }
+                for node in nodes {
+                    try? FileManager.default.removeItem(atPath: node.root)
+                }
             }
             do {
                 for (index, size) in sizes.enumerated() {
                     let name = "lvm-\(index)-" + String(UUID().uuidString.prefix(4)).lowercased()
                     let root = TemporaryDirectory.make(prefix: "ballast-lvm-node")
-                    let group = try LoopVolumeGroup.make(size: size, name: LVMProvisioner.defaultVolumeGroup)
-                    nodes.append(Node(name: name, root: root, group: group))
                     try NodeTest.write(root + "/registries.yaml", registry.mirrorConfiguration)
-                    agents.append(try AgentProcess(kubeconfig: server.kubeconfig, name: name, root: root, options: ["--lvm-device", group.device]))
+                    nodes.append(Node(name: name, root: root, group: try LoopVolumeGroup.make(size: size, name: LVMProvisioner.defaultVolumeGroup)))
                 }
-                _ = try await client.create(localLVMClass("local-lvm", fsType: "ext4"))
-                _ = try await client.create(localLVMClass("local-lvm-xfs", fsType: "xfs"))
-                let published = await InProcessServer.eventually(timeout: 60) {
-                    ((try? await client.list(CSIStorageCapacity.self, namespace: "kube-system").items) ?? []).count == sizes.count * 2
-                }
-                try #require(published, "every node publishes its capacity for local-lvm")
-                try await body(LVMCluster(client: client, nodes: nodes))
             } catch {
-                for node in nodes {
-                    print("--- agent log of \(node.name):\n" + String((NodeTest.read(node.root + "/agent.log") ?? "").suffix(3000)))
-                }
-                let events = (try? await client.list(Event.self, namespace: "default").items) ?? []
-                print("--- events:\n" + events.map { "\($0.reason ?? "") \($0.message ?? "")" }.joined(separator: "\n"))
-                print("--- server log:\n" + String(server.log.suffix(4000)))
-                await tearDown(nodes, agents: agents)
+                for node in nodes { node.group.tearDown() }
                 throw error
             }
-            await tearDown(nodes, agents: agents)
+            let cluster = LVMCluster(client: client, kubeconfig: server.kubeconfig, nodes: nodes)
+            do {
+                for node in nodes { try cluster.startAgent(node, environment: environment) }
+                for (name, type, policy) in [("local-lvm", "ext4", "Delete"), ("local-lvm-xfs", "xfs", "Delete"), ("local-lvm-retain", "ext4", "Retain")] {
+                    _ = try await client.create(localLVMClass(name, fsType: type, reclaimPolicy: policy))
+                }
+                let published = await InProcessServer.eventually(timeout: 60) {
+                    ((try? await client.list(CSIStorageCapacity.self, namespace: "kube-system").items) ?? []).count == sizes.count * 3
+                }
+                try #require(published, "every node publishes its capacity for every local-lvm class")
+                try await body(cluster)
+            } catch {
+                await cluster.printDiagnostics(serverLog: server.log)
+                await cluster.tearDown()
+                throw error
+            }
+            await cluster.tearDown()
         }
     }
 
-    private static func tearDown(_ nodes: [Node], agents: [AgentProcess]) async {
-        for agent in agents { agent.kill() }
+    /// Starts `node`'s agent (again).
+    func startAgent(_ node: Node, environment: [String: String] = [:]) throws {
+        let agent = try AgentProcess(kubeconfig: kubeconfig, name: node.name, root: node.root, options: ["--lvm-device", node.group.device],
+                                     environment: environment)
+        agents.withLock { $0[node.name] = agent }
+    }
+
+    /// `node`'s agent process.
+    func agent(_ node: Node) -> AgentProcess? { agents.value[node.name] }
+
+    private func tearDown() async {
+        for agent in agents.value.values { agent.kill() }
         for node in nodes {
             await NodeTeardown.run(root: node.root, nodeName: node.name)
             node.group.tearDown()
-            try? FileManager.default.removeItem(atPath: node.root)
         }
+    }
+
+    private func printDiagnostics(serverLog: String) async {
+        for node in nodes {
+            print("--- agent log of \(node.name):\n" + String((NodeTest.read(node.root + "/agent.log") ?? "").suffix(3000)))
+        }
+        let events = (try? await client.list(Event.self, namespace: "default").items) ?? []
+        print("--- events:\n" + events.map { "\($0.reason ?? "") \($0.message ?? "")" }.joined(separator: "\n"))
+        print("--- server log:\n" + String(serverLog.suffix(4000)))
     }
 
     func waitForPod(_ name: String, _ condition: @escaping (Pod) -> Bool) async throws -> Pod {
         var last: Pod?
         let met = await InProcessServer.eventually(timeout: 180) {
-            last = try? await client.get(Pod.self, namespace: "default", name: name)
+            last = try? await self.client.get(Pod.self, namespace: "default", name: name)
             return last.map(condition) ?? false
         }
         try #require(met, "pod \(name) never got there; last status: \(String(describing: last?.status))")
         return last ?? Pod()
     }
 
-    static func localLVMClass(_ name: String, fsType: String) -> StorageClass {
-        var storageClass = StorageClass(metadata: ObjectMeta(name: name), provisioner: LVMProvisioner.name)
-        storageClass.parameters = ["volumeGroup": LVMProvisioner.defaultVolumeGroup, "fsType": fsType]
-        storageClass.reclaimPolicy = PersistentVolumeReclaimPolicy.delete
-        storageClass.volumeBindingMode = "WaitForFirstConsumer"
-        storageClass.allowVolumeExpansion = true
-        return storageClass
+    static func localLVMClass(_ name: String, fsType: String, reclaimPolicy: String) -> StorageClass {
+        StorageClass(metadata: ObjectMeta(name: name), provisioner: LVMProvisioner.name,
+                     parameters: ["volumeGroup": LVMProvisioner.defaultVolumeGroup, "fsType": fsType], reclaimPolicy: reclaimPolicy,
+                     allowVolumeExpansion: true, volumeBindingMode: "WaitForFirstConsumer")
     }
 
     static func claim(_ name: String, size: String, storageClass: String = "local-lvm") throws -> PersistentVolumeClaim {

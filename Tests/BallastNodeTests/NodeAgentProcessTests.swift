@@ -102,7 +102,7 @@ struct AgentProcess {
     }
 
     /// `ballast node` with `options` after the usual ones; its output goes to ROOT/agent.log.
-    init(kubeconfig: String, name: String, root: String, options: [String] = []) throws {
+    init(kubeconfig: String, name: String, root: String, options: [String] = [], environment: [String: String] = [:]) throws {
         let binary = try BallastBinary.path
         let arguments = [binary, "node", "--kubeconfig", kubeconfig, "--name", name, "--root", root] + options
         var actions = posix_spawn_file_actions_t()
@@ -112,7 +112,8 @@ struct AgentProcess {
         posix_spawn_file_actions_addopen(&actions, 1, root + "/agent.log", O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        var envp: [UnsafeMutablePointer<CChar>?] = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        let variables = ProcessInfo.processInfo.environment.merging(environment) { _, given in given }
+        var envp: [UnsafeMutablePointer<CChar>?] = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             for pointer in argv { free(pointer) }
             for pointer in envp { free(pointer) }
@@ -121,6 +122,17 @@ struct AgentProcess {
         let code = posix_spawn(&child, binary, &actions, nil, &argv, &envp)
         guard code == 0 else { throw TestEnvironmentError("cannot start ballast node: errno \(code)") }
         pid = child
+    }
+
+    /// Waits up to `seconds` for the process to end by itself (reaping it); whether it did.
+    func waitForExit(seconds: Double) async -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid { return true }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return false
     }
 
     /// SIGKILL, then reap.

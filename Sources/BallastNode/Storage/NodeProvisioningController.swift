@@ -117,6 +117,7 @@ final class NodeProvisioningController: Sendable {
             try await clearSelectedNode(claim)
             return .done
         }
+        CrashPoint.reach("node-provision-before-pv")
         var volume = PersistentVolumeBinder.provisionedVolume(record, for: claim, storageClass: storageClass, provisioner: provisioner)
         volume.metadata.finalizers = volume.spec?.persistentVolumeReclaimPolicy == PersistentVolumeReclaimPolicy.delete ? [Self.finalizer] : nil
         do {
