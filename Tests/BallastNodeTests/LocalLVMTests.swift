@@ -91,6 +91,35 @@ struct LocalLVMTests {
         }
     }
 
+    /// examples/statefulset-postgres.yaml, unchanged: two PostgreSQL replicas on local-lvm.
+    @Test func postgresReplicasRunOnLocalLVMAndARowOutlivesItsPod() async throws {
+        try await LVMCluster.with(sizes: [2 << 30, 2 << 30, 2 << 30]) { cluster in
+            let kubectl = Kubectl(kubeconfig: cluster.kubeconfig)
+            try await kubectl.callOK("apply", "-f", BallastBinary.packageRoot + "/examples/statefulset-postgres.yaml")
+            @Sendable func psql(_ sql: String) async throws -> String {
+                // Over TCP: the container's network, whatever root an exec lands in.
+                try await kubectl.callOK("exec", "pg-0", "--", "env", "PGPASSWORD=example", "psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", sql)
+            }
+            @Sendable func accepting() async -> Bool {
+                await InProcessServer.eventually(timeout: 180) { (try? await psql("select 1")) == "1\n" }
+            }
+            for pod in ["pg-0", "pg-1"] {
+                _ = try await cluster.waitForPod(pod) { $0.status?.containerStatuses?.first?.ready == true }
+            }
+            #expect(await accepting(), "PostgreSQL answers in pg-0")
+            _ = try await psql("create table kept (note text); insert into kept values ('written before the pod went')")
+            let volumes = try await cluster.client.list(PersistentVolume.self).items
+            #expect(volumes.count == 2 && volumes.allSatisfy { $0.spec?.csi?.driver == LVMProvisioner.csiDriver })
+            let first = try await cluster.client.get(Pod.self, namespace: "default", name: "pg-0")
+
+            try await kubectl.callOK("delete", "pod", "pg-0")
+            let second = try await cluster.waitForPod("pg-0") { $0.metadata.uid != first.metadata.uid && $0.status?.containerStatuses?.first?.ready == true }
+            #expect(second.spec?.nodeName == first.spec?.nodeName, "pg-0 returns to its volume's node")
+            #expect(await accepting())
+            #expect(try await psql("select note from kept") == "written before the pod went\n")
+        }
+    }
+
     @Test func claimsCreatedAtOnceNeverOvercommitAGroupAndTheRestStayPendingWithTheirReasons() async throws {
         try await LVMCluster.with(sizes: [1 << 30, 2 << 30, 4 << 30]) { cluster in
             let client = cluster.client
