@@ -273,14 +273,15 @@ final class LVMCluster: Sendable {
             """.utf8))
     }
 
-    static func pod(_ name: String, claim: String, command: String) throws -> Pod {
-        try JSONDecoder().decode(Pod.self, from: Data("""
+    /// A busybox pod running `command`, with the claim at /data unless `volumes` is false.
+    static func pod(_ name: String, claim: String, command: String, volumes: Bool = true) throws -> Pod {
+        let volume = volumes ? #"{"name": "data", "persistentVolumeClaim": {"claimName": "\#(claim)"}}"# : ""
+        let mount = volumes ? #"{"name": "data", "mountPath": "/data"}"# : ""
+        return try JSONDecoder().decode(Pod.self, from: Data("""
             {"metadata": {"name": "\(name)", "namespace": "default"},
-             "spec": {"terminationGracePeriodSeconds": 1,
-               "volumes": [{"name": "data", "persistentVolumeClaim": {"claimName": "\(claim)"}}],
+             "spec": {"terminationGracePeriodSeconds": 1, "volumes": [\(volume)],
                "containers": [{"name": "main", "image": "busybox", "command": ["sh", "-c", \(String(reflecting: command))],
-                               "resources": {"requests": {"cpu": "10m", "memory": "16Mi"}},
-                               "volumeMounts": [{"name": "data", "mountPath": "/data"}]}]}}
+                               "resources": {"requests": {"cpu": "10m", "memory": "16Mi"}}, "volumeMounts": [\(mount)]}]}}
             """.utf8))
     }
 }
