@@ -4,6 +4,7 @@ import BallastClient
 import BallastStorage
 import BallastTesting
 import Foundation
+import Glibc
 import Testing
 
 /// Local LVM volumes as users get them: a `ballast server` (binder, scheduler) and three
@@ -91,6 +92,31 @@ struct LocalLVMTests {
         }
     }
 
+    @Test func aClaimLargerThanEveryGroupWaitsWithItsReasonAndRunsOnceAGroupGrows() async throws {
+        try await LVMCluster.with(sizes: [1 << 30, 2 << 30]) { cluster in
+            let client = cluster.client
+            _ = try await client.create(LVMCluster.claim("large", size: "3Gi"))
+            _ = try await client.create(LVMCluster.pod("waiting", claim: "large", command: "sleep 3600"))
+            var reasons: [String] = []
+            let reported = await InProcessServer.eventually(timeout: 60) {
+                reasons = ((try? await client.list(Event.self, namespace: "default").items) ?? [])
+                    .filter { $0.reason == "FailedScheduling" }.compactMap(\.message)
+                return reasons.contains { $0.contains("0/2 nodes are available: 2 node(s) did not have enough free storage") }
+            }
+            #expect(reported, "FailedScheduling names the reason: \(reasons)")
+            #expect(try await client.get(Pod.self, namespace: "default", name: "waiting").spec?.nodeName == nil)
+
+            // The first node's disk grows to 4 GiB: its agent grows the group and publishes
+            // the room, and the scheduler places the pod there.
+            let node = cluster.nodes[0]
+            try #require(truncate(node.group.backingFile, 4 << 30) == 0)
+            let refreshed = try CommandRunner.run(try LoopVolumeGroup.Prerequisites.tool("losetup"), ["-c", node.group.device])
+            try #require(refreshed.succeeded, "\(refreshed)")
+            let pod = try await cluster.waitForPod("waiting") { $0.status?.containerStatuses?.first?.ready == true }
+            #expect(pod.spec?.nodeName == node.name)
+        }
+    }
+
     /// examples/statefulset-postgres.yaml, unchanged: two PostgreSQL replicas on local-lvm.
     @Test func postgresReplicasRunOnLocalLVMAndARowOutlivesItsPod() async throws {
         try await LVMCluster.with(sizes: [2 << 30, 2 << 30, 2 << 30]) { cluster in
@@ -123,7 +149,7 @@ struct LocalLVMTests {
     @Test func claimsCreatedAtOnceNeverOvercommitAGroupAndTheRestStayPendingWithTheirReasons() async throws {
         try await LVMCluster.with(sizes: [1 << 30, 2 << 30, 4 << 30]) { cluster in
             let client = cluster.client
-            let count = 12
+            let count = 20
             for index in 0..<count {
                 _ = try await client.create(LVMCluster.claim("c\(index)", size: "1Gi"))
                 _ = try await client.create(LVMCluster.pod("p\(index)", claim: "c\(index)", command: "sleep 3600"))

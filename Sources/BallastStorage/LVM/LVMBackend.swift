@@ -40,6 +40,11 @@ public protocol LVMBackend: Sendable {
     /// - Throws: `LVMError` `.notFound` if it does not exist.
     func removeVolumeGroup(_ name: String) async throws(LVMError)
 
+    /// Grows the physical volume on `device` to the device's size (pvresize), so that its
+    /// group gets the new extents; nothing changes when it spans the device already.
+    /// - Throws: `LVMError` `.notFound` if `device` is no physical volume.
+    func resizePhysicalVolume(on device: String) async throws(LVMError)
+
     /// Removes the physical volume label from `device` (which must be in no group).
     /// - Throws: `LVMError` `.notFound` if it carries none.
     func removePhysicalVolume(on device: String) async throws(LVMError)

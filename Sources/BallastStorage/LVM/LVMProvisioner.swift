@@ -201,10 +201,25 @@ public struct LVMProvisioner: VolumeProvisioner {
     public func capacity(parameters: [String: String], mountOptions: [String]) async throws(VolumeError) -> StorageCapacity {
         let group = parameters["volumeGroup"] ?? Self.defaultVolumeGroup
         let report: LVMReport
-        do { report = try await backend.report() } catch { throw error.volumeError }
+        do { report = try await growPhysicalVolumes(of: group) } catch { throw error.volumeError }
         guard let volumeGroup = report.volumeGroup(named: group) else { return StorageCapacity(total: 0, available: 0, maximumVolumeSize: 0) }
         let largest = devices.deviceMapper ? volumeGroup.free : report.largestFreeRun(in: group)
         return StorageCapacity(total: volumeGroup.size, available: volumeGroup.free, maximumVolumeSize: largest)
+    }
+
+    /// Grows each physical volume of `group` whose device has grown (a disk or a loop
+    /// device's file made larger), so the space counts; returns the report after.
+    private func growPhysicalVolumes(of group: String) async throws(LVMError) -> LVMReport {
+        let report = try await backend.report()
+        var grown = false
+        for physical in report.physicalVolumes where physical.volumeGroup == group && physical.deviceSize > 0 {
+            // lvm keeps the metadata area and rounds to whole extents: a few MiB never add up
+            // to more than that.
+            guard physical.deviceSize - physical.extentStart - physical.size >= (report.volumeGroup(named: group)?.extentSize ?? 0) * 2 else { continue }
+            try await backend.resizePhysicalVolume(on: physical.name)
+            grown = true
+        }
+        return grown ? try await backend.report() : report
     }
 
     /// The block device of a provisioned volume, attached if it was not (after a reboot).

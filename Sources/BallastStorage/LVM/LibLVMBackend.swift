@@ -132,6 +132,12 @@ public actor LibLVMBackend: LVMBackend {
         try run(["vgremove", "-qq", name])
     }
 
+    /// `pvresize -qq`; see `LVMBackend.resizePhysicalVolume(on:)`.
+    public func resizePhysicalVolume(on device: String) throws(LVMError) {
+        try LVMName.validateDevice(device)
+        try run(["pvresize", "-qq", device])
+    }
+
     /// `pvremove -qq`; see `LVMBackend.removePhysicalVolume(on:)`.
     public func removePhysicalVolume(on device: String) throws(LVMError) {
         try LVMName.validateDevice(device)
