@@ -96,7 +96,7 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "BallastCLI",
-            dependencies: ["BallastAPI", "BallastClient", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Yams", package: "Yams")],
+            dependencies: ["BallastAPI", "BallastClient", "BallastStorage", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Yams", package: "Yams")],
             swiftSettings: strict),
         .target(
             name: "BallastTesting",
@@ -122,6 +122,7 @@ let package = Package(
         .testTarget(name: "BallastNodeTests", dependencies: ["BallastNode", "BallastTesting"], swiftSettings: strict),
         .testTarget(name: "BallastSchedulerCoreTests", dependencies: ["BallastScheduler"], swiftSettings: strict),
         .testTarget(name: "BallastSchedulerTests", dependencies: ["BallastScheduler", "BallastControllers", "BallastTesting"], swiftSettings: strict),
+        .testTarget(name: "BallastCLITests", dependencies: ["BallastCLI"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["BallastAPI", "BallastClient", "BallastTesting"], swiftSettings: strict),
     ]
 )

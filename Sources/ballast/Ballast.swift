@@ -9,7 +9,8 @@ struct Ballast: AsyncParsableCommand {
         commandName: "ballast",
         abstract: "A storage-first container orchestrator that speaks the Kubernetes API.",
         version: "0.1.0",
-        subcommands: [Up.self, Down.self, Server.self, NodeAgentCommand.self, Image.self, Kubeconfig.self, NFSFuse.self, Bench.self])
+        subcommands: [Up.self, Down.self, Server.self, NodeAgentCommand.self, PV.self, PVC.self, Storage.self, Image.self, Kubeconfig.self,
+                      NFSFuse.self, Bench.self])
 }
 
 /// The flag every local-cluster command shares.

@@ -14,7 +14,8 @@
 /// Every step is idempotent, so a retry after any failure finishes the job.
 public struct NFSProvisioner: VolumeProvisioner {
     /// "ballast.io/nfs".
-    public let provisionerName = "ballast.io/nfs"
+    public static let name = "ballast.io/nfs"
+    public var provisionerName: String { Self.name }
     /// How long one NFS call may wait for the server.
     public var timeout: Duration
 

@@ -1,0 +1,80 @@
+import ArgumentParser
+import BallastAPI
+import BallastCLI
+import BallastClient
+import Foundation
+
+extension Ballast {
+    /// `ballast pv …`: PersistentVolumes and where their data is.
+    struct PV: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "pv", abstract: "Inspect PersistentVolumes: where each one's data lives.", subcommands: [List.self])
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Every PV with its claim, phase, class, reclaim policy, node, backing object (LV, directory or NFS path), filesystem and capacity.")
+
+            @OptionGroup var options: ClientOptions
+
+            func run() async throws {
+                let inventory = VolumeInventory(volumes: try await options.client().list(PersistentVolume.self).items)
+                print(try options.format.render(inventory) { inventory.table.text }, terminator: "")
+            }
+        }
+    }
+
+    /// `ballast pvc …`: claims, and what deleting one does to its data.
+    struct PVC: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "pvc", abstract: "Claims: what deleting one does to its data.", subcommands: [Delete.self])
+
+        struct Delete: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Delete a claim, saying first what happens to its data (kept, scrubbed, archived or destroyed, and where).",
+                discussion: "With --dry-run nothing is changed: only the forecast is printed.")
+
+            @OptionGroup var options: ClientOptions
+            @Option(name: .shortAndLong, help: "The claim's namespace.") var namespace: String = "default"
+            @Flag(help: "Only say what would happen.") var dryRun = false
+            @Argument(help: "The claim's name.") var name: String
+
+            func run() async throws {
+                let client = try options.client()
+                guard let claim = try await client.getIfPresent(PersistentVolumeClaim.self, namespace: namespace, name: name) else {
+                    throw ValidationError("persistentvolumeclaim \"\(name)\" not found in namespace \"\(namespace)\"")
+                }
+                var volume: PersistentVolume?
+                if let bound = claim.spec?.volumeName, !bound.isEmpty { volume = try await client.getIfPresent(PersistentVolume.self, name: bound) }
+                let pods = try await client.list(Pod.self, namespace: namespace).items
+                let forecast = DeletionForecast(claim: claim, volume: volume, pods: pods)
+                print(try options.format.render(forecast) { forecast.text }, terminator: "")
+                guard !dryRun else { return }
+                var delete = DeleteOptions()
+                delete.preconditions = DeleteOptions.Preconditions(uid: claim.uid)
+                try await client.delete(PersistentVolumeClaim.self, namespace: namespace, name: name, options: delete)
+                if options.format == .table { print("persistentvolumeclaim \"\(name)\" deleted") }
+            }
+        }
+    }
+
+    /// `ballast storage …`: the cluster's storage as a whole.
+    struct Storage: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Storage across the cluster: capacity per node and class.", subcommands: [Capacity.self])
+
+        struct Capacity: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Per node and class: used by volumes, reserved by claims being provisioned, free, and the largest volume that still fits.")
+
+            @OptionGroup var options: ClientOptions
+
+            func run() async throws {
+                let client = try options.client()
+                let report = CapacityReport(capacities: try await client.list(CSIStorageCapacity.self).items,
+                                            volumes: try await client.list(PersistentVolume.self).items,
+                                            claims: try await client.list(PersistentVolumeClaim.self).items)
+                print(try options.format.render(report) { report.table.text }, terminator: "")
+            }
+        }
+    }
+}
