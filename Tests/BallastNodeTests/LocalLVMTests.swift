@@ -31,6 +31,18 @@ struct LocalLVMTests {
             let mount = VolumeKind.blockDevice.directory(for: "data", podDirectory: NodePaths(root: node.root).pod(pod.metadata.uid ?? ""))
             #expect(NodeTest.read(mount + "/f") == "hello\n", "the pod wrote to the volume")
 
+            // The CLI says where the volume is and what deleting its claim would do, and the
+            // dry run changes nothing.
+            let ballast = try BallastBinary.path
+            let listed = try CommandRunner.run(ballast, ["pv", "list", "--kubeconfig", cluster.kubeconfig])
+            #expect(listed.succeeded && listed.stdout.contains("ballast/\(volumeName)") && listed.stdout.contains(node.name), "\(listed)")
+            let forecast = try CommandRunner.run(ballast, ["pvc", "delete", "big", "--dry-run", "--kubeconfig", cluster.kubeconfig])
+            #expect(forecast.succeeded && forecast.stdout.contains("destroyed") && forecast.stdout.contains("lvremove")
+                    && forecast.stdout.contains("writer"), "\(forecast)")
+            #expect(try await client.getIfPresent(PersistentVolumeClaim.self, namespace: "default", name: "big")?.metadata.deletionTimestamp == nil)
+            let capacity = try CommandRunner.run(ballast, ["storage", "capacity", "-o", "json", "--kubeconfig", cluster.kubeconfig])
+            #expect(capacity.succeeded && capacity.stdout.contains("\"local-lvm-xfs\"") && capacity.stdout.contains(node.name), "\(capacity)")
+
             // Expansion while the pod writes: the filesystem grows online, no restart.
             let before = try LinuxFilesystemManager().usage(at: mount).totalBytes
             var grown = try await client.get(PersistentVolumeClaim.self, namespace: "default", name: "big")
