@@ -147,8 +147,14 @@ public final class LoopVolumeGroup: Sendable {
     /// Detaches (after unmounting) every loop device over `file` and the loop devices stacked
     /// on those, then deletes the file. For tests that attach scratch files themselves.
     public static func removeScratchFile(_ file: String) {
-        for loop in loopDevices(backedBy: file) { releaseLoop(loop) }
+        detachLoopDevices(over: file)
         try? FileManager.default.removeItem(atPath: file)
+    }
+
+    /// Detaches (after unmounting) every loop device over `file` and those stacked on them,
+    /// as a reboot would leave it.
+    public static func detachLoopDevices(over file: String) {
+        for loop in loopDevices(backedBy: file) { releaseLoop(loop) }
     }
 
     /// Unmounts whatever is mounted at or below `path` (lazily), then removes the directory;
