@@ -27,7 +27,7 @@ extension Ballast {
         @Flag(help: "Do not start the NFS server or apply the nfs StorageClasses.")
         var noNFS = false
 
-        @Option(help: "The size of each node's LVM volume group (a sparse file): one size, or one per node such as 2Gi,4Gi,8Gi (the last repeats).")
+        @Option(help: "The size of each node's LVM volume group (a sparse file): one size, or one per node such as 2Gi,4Gi,8Gi (the last repeats). A larger size on a later run grows the group.")
         var vgSize: String = "20Gi"
 
         func validate() throws {
