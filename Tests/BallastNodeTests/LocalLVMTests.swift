@@ -129,6 +129,53 @@ struct LocalLVMTests {
         }
     }
 
+    @Test func aDeviceHoldingAnotherFilesystemIsNeverFormattedAndItsPodGetsAFailedMount() async throws {
+        try await LVMCluster.with(sizes: [1 << 30]) { cluster in
+            let client = cluster.client
+            let node = cluster.nodes[0]
+            // An administrator's disk with an xfs filesystem and a file on it.
+            let file = try LoopVolumeGroup.makeSparseFile(size: 512 << 20, tag: "foreign-disk")
+            defer { LoopVolumeGroup.removeScratchFile(file) }
+            let device = try LinuxLoopDeviceManager().attach(file).path
+            _ = try await LinuxFilesystemManager().format(device, as: .xfs, label: nil, uuid: nil)
+            let scratch = try LoopVolumeGroup.makeScratchDirectory(tag: "foreign-mount")
+            defer { LoopVolumeGroup.removeScratchDirectory(scratch) }
+            try LinuxMounter().mount(device, at: scratch, type: "xfs")
+            try NodeTest.write(scratch + "/ledger", "every row\n")
+            try LinuxMounter().unmount(scratch)
+
+            // A static local PV that says ext4: the agent must refuse to format it.
+            _ = try await client.create(try JSONDecoder().decode(PersistentVolume.self, from: Data("""
+                {"metadata": {"name": "foreign"}, "spec": {"capacity": {"storage": "512Mi"}, "accessModes": ["ReadWriteOnce"],
+                 "storageClassName": "", "persistentVolumeReclaimPolicy": "Retain", "local": {"path": "\(device)", "fsType": "ext4"},
+                 "nodeAffinity": {"required": {"nodeSelectorTerms": [{"matchExpressions": [
+                   {"key": "kubernetes.io/hostname", "operator": "In", "values": ["\(node.name)"]}]}]}}}}
+                """.utf8)))
+            _ = try await client.create(try JSONDecoder().decode(PersistentVolumeClaim.self, from: Data("""
+                {"metadata": {"name": "foreign", "namespace": "default"},
+                 "spec": {"storageClassName": "", "volumeName": "foreign", "accessModes": ["ReadWriteOnce"],
+                          "resources": {"requests": {"storage": "512Mi"}}}}
+                """.utf8)))
+            _ = try await client.create(LVMCluster.pod("careful", claim: "foreign", command: "sleep 3600"))
+            var messages: [String] = []
+            let refused = await InProcessServer.eventually(timeout: 120) {
+                messages = ((try? await client.list(Event.self, namespace: "default").items) ?? [])
+                    .filter { $0.reason == "FailedMount" && $0.involvedObject?.name == "careful" }.compactMap(\.message)
+                return messages.contains { $0.contains("refusing to format") }
+            }
+            #expect(refused, "a FailedMount event says the device was not formatted: \(messages)")
+            #expect(try await client.get(Pod.self, namespace: "default", name: "careful").status?.containerStatuses?.first?.ready != true)
+            try await client.delete(Pod.self, namespace: "default", name: "careful")
+            #expect(await InProcessServer.eventually(timeout: 60) {
+                (try? await client.getIfPresent(Pod.self, namespace: "default", name: "careful")) == nil
+            })
+            #expect(try BlkidProbe().signature(of: device)?.type == "xfs")
+            try LinuxMounter().mount(device, at: scratch, type: "xfs")
+            defer { try? LinuxMounter().unmount(scratch) }
+            #expect(NodeTest.read(scratch + "/ledger") == "every row\n", "the data is intact")
+        }
+    }
+
     /// examples/statefulset-postgres.yaml, unchanged: two PostgreSQL replicas on local-lvm.
     @Test func postgresReplicasRunOnLocalLVMAndARowOutlivesItsPod() async throws {
         try await LVMCluster.with(sizes: [2 << 30, 2 << 30, 2 << 30]) { cluster in
