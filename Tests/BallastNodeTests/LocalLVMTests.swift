@@ -176,6 +176,19 @@ struct LocalLVMTests {
         }
     }
 
+    @Test func aPodThatNamesItsNodeGetsItsWaitForFirstConsumerClaimProvisionedThere() async throws {
+        try await LVMCluster.with(sizes: [2 << 30, 2 << 30]) { cluster in
+            let client = cluster.client
+            let node = cluster.nodes[1]
+            let claim = try await client.create(LVMCluster.claim("pinned", size: "256Mi"))
+            var pod = try LVMCluster.pod("pinned", claim: "pinned", command: "echo here > /data/f; sleep 3600")
+            pod.spec?.nodeName = node.name
+            _ = try await client.create(pod)
+            _ = try await cluster.waitForPod("pinned") { $0.status?.containerStatuses?.first?.ready == true }
+            #expect(try node.logicalVolumes() == ["pvc-" + claim.uid], "the volume is made on the node the pod named")
+        }
+    }
+
     /// examples/statefulset-postgres.yaml, unchanged: two PostgreSQL replicas on local-lvm.
     @Test func postgresReplicasRunOnLocalLVMAndARowOutlivesItsPod() async throws {
         try await LVMCluster.with(sizes: [2 << 30, 2 << 30, 2 << 30]) { cluster in

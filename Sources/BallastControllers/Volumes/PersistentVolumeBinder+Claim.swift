@@ -21,7 +21,9 @@ extension PersistentVolumeBinder {
                 // OBSERVATION: pvc is "Pending", no volume fits. [Tests: binder 1-2, 1-3, 1-4]
                 if try await assignDefaultStorageClass(claim) { return }
                 if delayBinding && claim.metadata.annotation(VolumeBindingRules.selectedNode) == nil {
-                    // The scheduler has not picked a node for any pod of this claim.
+                    // The scheduler has not picked a node for any pod of this claim; a pod
+                    // that named its node itself never goes through it.
+                    if try await selectNodeOfPrescheduledPod(claim) { return }
                     emitWaitingForConsumer(claim)
                 } else if !VolumeBindingRules.storageClass(of: claim).isEmpty {
                     // A class is named: provision. [Tests: provision 11-*]
@@ -115,6 +117,24 @@ extension PersistentVolumeBinder {
         spec.storageClassName = defaultClass.name
         updated.spec = spec
         _ = try await store.updateClaim(updated)
+        return true
+    }
+
+    /// A pod that sets spec.nodeName itself skips the scheduler, so upstream leaves its
+    /// WaitForFirstConsumer claims Pending forever (a common trap). Here the claim gets that
+    /// node as its selected node, and provisioning goes on there as if the scheduler had
+    /// chosen it. Only for a class that provisions: a static volume must match the node.
+    func selectNodeOfPrescheduledPod(_ claim: PersistentVolumeClaim) async throws -> Bool {
+        let className = VolumeBindingRules.storageClass(of: claim)
+        guard !className.isEmpty, let storageClass = store.storageClass(named: className),
+              storageClass.provisioner != "kubernetes.io/no-provisioner",
+              let node = store.podsUsing(namespace: claim.namespace, claim: claim.name).compactMap({ $0.spec?.nodeName }).filter({ !$0.isEmpty }).min()
+        else { return false }
+        var updated = claim
+        updated.metadata.setAnnotation(VolumeBindingRules.selectedNode, node)
+        _ = try await store.updateClaim(updated)
+        store.event(claim, type: EventRecorderTypes.normal, reason: "SelectedNodeFromPod",
+                    message: "a pod using this claim names node \(node) itself (spec.nodeName): the volume is provisioned there")
         return true
     }
 

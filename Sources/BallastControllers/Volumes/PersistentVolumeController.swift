@@ -57,6 +57,13 @@ public final class PersistentVolumeController: Sendable {
                 if let name = claim.spec?.volumeName, !name.isEmpty { volumeQueue.add(name) }
             }
         }
+        pods.addHandler { event in
+            // A pod that names its node itself selects the node of its waiting claims.
+            guard case .added(let pod) = event, let node = pod.spec?.nodeName, !node.isEmpty else { return }
+            for volume in pod.spec?.volumes ?? [] {
+                if let claim = volume.source.persistentVolumeClaim?.claimName { claimQueue.add(LiveBinderStore.claimKey(pod.namespace, claim)) }
+            }
+        }
         classes.addHandler { event in
             // A new default class or a changed class may let waiting claims move on.
             guard case .added = event else { return }
