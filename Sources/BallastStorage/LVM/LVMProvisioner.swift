@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// The provisioning half of the LVM driver ("ballast.io/lvm"), run by the agent of the node
 /// that holds the volume group: one logical volume per PersistentVolume, named after it
@@ -39,6 +40,9 @@ public struct LVMProvisioner: VolumeProvisioner {
     public let filesystems: any FilesystemManager
     /// Finds where a grown volume is mounted.
     public let mounter: any Mounter
+    /// Devices `device(for:)` attached, by handle: a pod's sync asks every second, and an
+    /// lvm report each time would keep the one lvm thread busy. Forgotten on delete.
+    private let attached = AttachedDevices()
 
     /// A driver for `nodeName` over `backend`.
     public init(nodeName: String, backend: any LVMBackend, devices: LinearLVDevice = LinearLVDevice(),
@@ -131,6 +135,7 @@ public struct LVMProvisioner: VolumeProvisioner {
         let (group, name) = try Self.location(of: volume)
         let report: LVMReport
         do { report = try await backend.report() } catch { throw error.volumeError }
+        attached.forget("\(group)/\(name)")
         guard report.logicalVolume(name, in: group) != nil else { return }
         if let mountPoint = try mountPoint(name, in: group, report: report) {
             throw VolumeError(.inUse, "logical volume \(group)/\(name) is still mounted at \(mountPoint) on node \(nodeName)")
@@ -224,9 +229,12 @@ public struct LVMProvisioner: VolumeProvisioner {
 
     /// The block device of a provisioned volume, attached if it was not (after a reboot).
     public func device(for handle: String) async throws(VolumeError) -> String {
+        if let device = attached.device(handle), access(device, F_OK) == 0 { return device }
         let (group, name) = try Self.split(handle)
         do {
-            return try devices.attach(name, in: group, report: try await backend.report())
+            let device = try devices.attach(name, in: group, report: try await backend.report())
+            attached.remember(handle, device)
+            return device
         } catch {
             throw error.volumeError
         }
@@ -270,6 +278,15 @@ public struct LVMProvisioner: VolumeProvisioner {
             throw VolumeError(.failed, "reading the mount table: \(error)")
         }
     }
+}
+
+/// The devices an LVM driver attached, by volume handle.
+final class AttachedDevices: Sendable {
+    private let table = Mutex<[String: String]>([:])
+
+    func device(_ handle: String) -> String? { table.withLock { $0[handle] } }
+    func remember(_ handle: String, _ device: String) { table.withLock { $0[handle] = device } }
+    func forget(_ handle: String) { _ = table.withLock { $0.removeValue(forKey: handle) } }
 }
 
 extension LVMReport {
