@@ -12,12 +12,19 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     /// Names and addresses the serving certificate must cover, beyond localhost.
     public var extraSANs: [String]
+    /// The tolerationSeconds a Pod gets for the not-ready and unreachable NoExecute taints
+    /// when it names none (upstream --default-not-ready-toleration-seconds and
+    /// --default-unreachable-toleration-seconds).
+    public var defaultTolerationSeconds: (notReady: Int64, unreachable: Int64)
 
-    public init(dataDir: String, host: String = "127.0.0.1", port: Int = 6443, extraSANs: [String] = []) {
+    public init(dataDir: String, host: String = "127.0.0.1", port: Int = 6443, extraSANs: [String] = [],
+                defaultTolerationSeconds: (notReady: Int64, unreachable: Int64) = (DefaultTolerationSeconds.defaultSeconds,
+                                                                                    DefaultTolerationSeconds.defaultSeconds)) {
         self.dataDir = dataDir
         self.host = host
         self.port = port
         self.extraSANs = extraSANs
+        self.defaultTolerationSeconds = defaultTolerationSeconds
     }
 
     public var storePath: String { dataDir + "/state.db" }
@@ -56,7 +63,7 @@ public final class APIServer: Sendable {
                                                 user: UserInfo(name: "admin", uid: "admin", groups: ["system:masters"])),
                                           to: configuration.tokensPath)
         }
-        let context = ServerContext(store: store, registry: registry, admission: Self.builtinAdmission + extraAdmission,
+        let context = ServerContext(store: store, registry: registry, admission: Self.builtinAdmission(configuration) + extraAdmission,
                                     subresources: NodeProxy.handlers, logger: logger)
         let address = "\(configuration.host == "0.0.0.0" ? "127.0.0.1" : configuration.host):\(configuration.port)"
         handler = APIHandler(context: context, discovery: Discovery(registry: registry, extraSubresources: Self.extraSubresources),
@@ -64,9 +71,14 @@ public final class APIServer: Sendable {
     }
 
     /// kube-apiserver's default admission chain, in its order, reduced to what Ballast serves.
-    static let builtinAdmission: [any AdmissionPlugin] = [
-        NamespaceLifecycle(), NodeRestriction(), DefaultTolerationSeconds(), DefaultStorageClass(), StorageObjectInUseProtection(), PersistentVolumeClaimResize(),
-    ]
+    static func builtinAdmission(_ configuration: ServerConfiguration) -> [any AdmissionPlugin] {
+        let tolerations = configuration.defaultTolerationSeconds
+        return [
+            NamespaceLifecycle(), NodeRestriction(),
+            DefaultTolerationSeconds(notReadySeconds: tolerations.notReady, unreachableSeconds: tolerations.unreachable),
+            DefaultStorageClass(), StorageObjectInUseProtection(), PersistentVolumeClaimResize(),
+        ]
+    }
 
     /// Subresources served outside the generic object lifecycle, as discovery lists them.
     static let extraSubresources: [(resource: String, subresource: String, verbs: [String], kind: String?)] = [

@@ -12,12 +12,15 @@ public final class ServerProcess: @unchecked Sendable {
     /// Variables added to the server's environment at the next `start()` (e.g.
     /// BALLAST_CRASH_AT, to make it die at a chosen point).
     public var environment: [String: String]
+    /// Options added to `ballast server`'s command line (e.g. a short node grace period).
+    private let options: [String]
 
     /// Starts a server; waits until it serves. Reuse `dataDir` to restart on the same state.
-    public init(dataDir: String? = nil, keepData: Bool = false, environment: [String: String] = [:]) throws {
+    public init(dataDir: String? = nil, keepData: Bool = false, environment: [String: String] = [:], options: [String] = []) throws {
         self.dataDir = dataDir ?? TemporaryDirectory.make(prefix: "ballast-server")
         self.keepData = keepData || dataDir != nil
         self.environment = environment
+        self.options = options
         try start()
     }
 
@@ -25,7 +28,7 @@ public final class ServerProcess: @unchecked Sendable {
     public func start() throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try BallastBinary.path)
-        process.arguments = ["server", "--data-dir", dataDir, "--listen", "127.0.0.1:\(port)"]
+        process.arguments = ["server", "--data-dir", dataDir, "--listen", "127.0.0.1:\(port)"] + options
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
         let out = Pipe()
         process.standardOutput = out

@@ -11,6 +11,8 @@ import ServiceLifecycle
 struct ControlPlane: ServiceLifecycle.Service {
     let server: APIServer
     let drivers: StorageDrivers
+    let nodeLifecycle: NodeLifecycleController.Configuration
+    let cronClock: ControllerClock
     let logger: Logger
 
     func run() async throws {
@@ -28,8 +30,8 @@ struct ControlPlane: ServiceLifecycle.Service {
             { await StatefulSetController(client: client).run() },
             { await DaemonSetController(client: client).run() },
             { await JobController(client: client).run() },
-            { await CronJobController(client: client).run() },
-            { await NodeLifecycleController(client: client).run() },
+            { await CronJobController(client: client, clock: cronClock).run() },
+            { await NodeLifecycleController(client: client, configuration: nodeLifecycle).run() },
             { await PodGarbageCollector(client: client).run() },
             { await Scheduler(client: client, logger: logger).run() },
         ]

@@ -1,4 +1,6 @@
 import ArgumentParser
+import BallastAPI
+import BallastControllers
 import BallastServer
 import Foundation
 import Logging
@@ -17,9 +19,28 @@ extension Ballast {
         @Option(help: "Address to listen on, HOST:PORT (port 0 picks a free port).")
         var listen: String = "127.0.0.1:6443"
 
+        @Option(help: "Silence after which a node is marked Unknown and tainted unreachable (a Go duration: 40s, 1m).")
+        var nodeMonitorGracePeriod: String = "40s"
+
+        @Option(help: "tolerationSeconds given to pods that do not tolerate node.kubernetes.io/not-ready themselves.")
+        var defaultNotReadyTolerationSeconds: Int64 = DefaultTolerationSeconds.defaultSeconds
+
+        @Option(help: "tolerationSeconds given to pods that do not tolerate node.kubernetes.io/unreachable themselves.")
+        var defaultUnreachableTolerationSeconds: Int64 = DefaultTolerationSeconds.defaultSeconds
+
+        // For tests: CronJob schedules run this many times faster than the wall clock.
+        @Option(help: .hidden) var cronClockRate: Double = 1
+
         func validate() throws {
             guard ListenAddress(listen) != nil else {
                 throw ValidationError("--listen must be HOST:PORT with a port from 0 to 65535, got \"\(listen)\"")
+            }
+            guard let grace = GoDuration.seconds(nodeMonitorGracePeriod), grace > 0 else {
+                throw ValidationError("--node-monitor-grace-period must be a positive duration such as 40s or 1m, got \"\(nodeMonitorGracePeriod)\"")
+            }
+            guard cronClockRate > 0 else { throw ValidationError("--cron-clock-rate must be positive") }
+            guard defaultNotReadyTolerationSeconds >= 0, defaultUnreachableTolerationSeconds >= 0 else {
+                throw ValidationError("--default-not-ready-toleration-seconds and --default-unreachable-toleration-seconds must be 0 or more")
             }
         }
 
@@ -32,10 +53,14 @@ extension Ballast {
             }
             let logger = Logger(label: "ballast.server")
             let drivers = StorageDrivers()
-            let server = try APIServer(configuration: ServerConfiguration(dataDir: data.absolute, host: address.host, port: address.port),
-                                       admission: [ReclaimPolicySupport(catalog: drivers)], logger: logger)
+            let configuration = ServerConfiguration(dataDir: data.absolute, host: address.host, port: address.port,
+                                                    defaultTolerationSeconds: (defaultNotReadyTolerationSeconds, defaultUnreachableTolerationSeconds))
+            let server = try APIServer(configuration: configuration, admission: [ReclaimPolicySupport(catalog: drivers)], logger: logger)
             await server.bootstrap()
-            let controlPlane = ControlPlane(server: server, drivers: drivers, logger: logger)
+            var nodeLifecycle = NodeLifecycleController.Configuration()
+            nodeLifecycle.gracePeriod = GoDuration.seconds(nodeMonitorGracePeriod) ?? nodeLifecycle.gracePeriod
+            let cronClock = cronClockRate == 1 ? ControllerClock.system : .accelerated(from: Date(), rate: cronClockRate)
+            let controlPlane = ControlPlane(server: server, drivers: drivers, nodeLifecycle: nodeLifecycle, cronClock: cronClock, logger: logger)
             let api = try server.service { port in
                 do {
                     let path = try server.writeKubeconfig(port: port)
@@ -46,13 +71,13 @@ extension Ballast {
                     logger.error("cannot write the kubeconfig: \(error)")
                 }
             }
-            var configuration = ServiceGroupConfiguration(services: [.init(service: api), .init(service: controlPlane)],
-                                                          gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            var services = ServiceGroupConfiguration(services: [.init(service: api), .init(service: controlPlane)],
+                                                     gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             // Open watches and controller loops must not keep a stopping server alive:
             // requests get this long to finish, then everything is cancelled.
-            configuration.maximumGracefulShutdownDuration = .seconds(10)
-            configuration.maximumCancellationDuration = .seconds(5)
-            let group = ServiceGroup(configuration: configuration)
+            services.maximumGracefulShutdownDuration = .seconds(10)
+            services.maximumCancellationDuration = .seconds(5)
+            let group = ServiceGroup(configuration: services)
             try await group.run()
         }
     }

@@ -6,12 +6,19 @@ public import BallastAPI
 /// once or never.
 public struct DefaultTolerationSeconds: AdmissionPlugin {
     public let name = "DefaultTolerationSeconds"
+    /// The limit for node.kubernetes.io/not-ready.
+    public let notReadySeconds: Int64
+    /// The limit for node.kubernetes.io/unreachable.
+    public let unreachableSeconds: Int64
 
-    public init() {}
+    public init(notReadySeconds: Int64 = Self.defaultSeconds, unreachableSeconds: Int64 = Self.defaultSeconds) {
+        self.notReadySeconds = notReadySeconds
+        self.unreachableSeconds = unreachableSeconds
+    }
 
     public func admit(_ attributes: inout AdmissionAttributes, context: any AdmissionContext) async throws(APIError) {
         guard attributes.operation == .create, attributes.subresource == nil, var pod = attributes.object as? Pod else { return }
-        Self.apply(to: &pod)
+        Self.apply(to: &pod, notReadySeconds: notReadySeconds, unreachableSeconds: unreachableSeconds)
         attributes.object = pod
     }
 

@@ -286,9 +286,9 @@ public struct CronSchedule: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Go's time.ParseDuration, for "@every 1h30m": a sequence of decimal numbers with units
-/// ns, us, µs, ms, s, m, h.
-enum GoDuration {
-    static func seconds(_ text: String) -> Double? {
+/// ns, us, µs, ms, s, m, h. Also what duration flags take ("40s", "1m30s").
+public enum GoDuration {
+    public static func seconds(_ text: String) -> Double? {
         var rest = Substring(text)
         var negative = false
         if rest.first == "-" || rest.first == "+" {
