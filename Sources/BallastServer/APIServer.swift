@@ -51,6 +51,9 @@ public final class APIServer: Sendable {
         self.logger = logger
         try FileManager.default.createDirectory(atPath: configuration.dataDir, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
+        // The store holds Secrets and the tokens file admin credentials: whoever made the
+        // directory first (`ballast up` makes it for its logs), only root may look inside.
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: configuration.dataDir)
         let registry = ResourceRegistry(BuiltinResources.endpoints)
         store = try SQLiteStore(path: configuration.storePath, indexer: { resource, data in
             registry.index(resource: resource, data: data)

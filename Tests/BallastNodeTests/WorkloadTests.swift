@@ -86,7 +86,7 @@ struct WorkloadTests {
             #expect(orphans.allSatisfy { ($0.metadata.ownerReferences ?? []).isEmpty && Self.isRunning($0) })
 
             // Deleting a namespace removes what is in it, running pods included.
-            try await kubectl.callOK("create", "namespace", "scratch")
+            try await kubectl.callOK("apply", "-f", "-", input: "apiVersion: v1\nkind: Namespace\nmetadata: {name: scratch}\n")
             try await kubectl.callOK("apply", "-n", "scratch", "-f", Self.example("replicaset.yaml"))
             #expect(await Self.running(cluster, app: app, count: 3, namespace: "scratch"))
             let deleted = try await kubectl.call(["delete", "namespace", "scratch", "--timeout=120s"])

@@ -5,7 +5,7 @@ public enum BuiltinKinds {
         Secret.self, Service.self, Endpoints.self,
         Deployment.self, ReplicaSet.self, StatefulSet.self, DaemonSet.self,
         Job.self, CronJob.self,
-        StorageClass.self, CSIStorageCapacity.self,
+        StorageClass.self, CSIStorageCapacity.self, VolumeHistory.self,
         Lease.self,
     ]
 }
