@@ -26,7 +26,32 @@ extension Ballast {
     /// `ballast pvc …`: claims, and what deleting one does to its data.
     struct PVC: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "pvc", abstract: "Claims: what deleting one does to its data.", subcommands: [Delete.self])
+            commandName: "pvc", abstract: "Claims: why one is Pending or what it is bound to, and what deleting one does to its data.",
+            subcommands: [Explain.self, Delete.self])
+
+        struct Explain: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Why a claim is Pending (each PV considered and why it was rejected, each node's room), or what it is bound to.",
+                discussion: "Reads the claim, PVs, StorageClasses, published storage capacity, nodes, the pods that use the claim and their Warning events; changes nothing.")
+
+            @OptionGroup var options: ClientOptions
+            @Option(name: .shortAndLong, help: "The claim's namespace.") var namespace: String = "default"
+            @Argument(help: "The claim's name.") var name: String
+
+            func run() async throws {
+                let client = try options.client()
+                guard let claim = try await client.getIfPresent(PersistentVolumeClaim.self, namespace: namespace, name: name) else {
+                    throw ValidationError("persistentvolumeclaim \"\(name)\" not found in namespace \"\(namespace)\"")
+                }
+                let explanation = ClaimExplanation(
+                    claim: claim, volumes: try await client.list(PersistentVolume.self).items,
+                    classes: try await client.list(StorageClass.self).items, capacities: try await client.list(CSIStorageCapacity.self).items,
+                    nodes: try await client.list(Node.self).items, claims: try await client.list(PersistentVolumeClaim.self).items,
+                    pods: try await client.list(Pod.self, namespace: namespace).items,
+                    events: try await client.list(Event.self, namespace: namespace).items)
+                print(try options.format.render(explanation) { explanation.text }, terminator: "")
+            }
+        }
 
         struct Delete: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
