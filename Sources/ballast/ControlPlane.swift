@@ -3,6 +3,7 @@ import BallastClient
 import BallastControllers
 import BallastScheduler
 import BallastServer
+import Foundation
 import Logging
 import ServiceLifecycle
 
@@ -13,6 +14,8 @@ struct ControlPlane: ServiceLifecycle.Service {
     let drivers: StorageDrivers
     let nodeLifecycle: NodeLifecycleController.Configuration
     let cronClock: ControllerClock
+    /// How long a volume's history outlives the volume.
+    let volumeHistoryRetention: TimeInterval
     let logger: Logger
 
     func run() async throws {
@@ -25,6 +28,7 @@ struct ControlPlane: ServiceLifecycle.Service {
             { await VolumeExpandController(client: client, plugins: drivers.plugins).run() },
             { await PVCProtectionController(client: client).run() },
             { await PVProtectionController(client: client).run() },
+            { await VolumeHistoryRecorder(client: client, retention: volumeHistoryRetention).run() },
             { await ReplicaSetController(client: client).run() },
             { await DeploymentController(client: client).run() },
             { await StatefulSetController(client: client).run() },

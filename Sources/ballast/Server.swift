@@ -28,6 +28,9 @@ extension Ballast {
         @Option(help: "tolerationSeconds given to pods that do not tolerate node.kubernetes.io/unreachable themselves.")
         var defaultUnreachableTolerationSeconds: Int64 = DefaultTolerationSeconds.defaultSeconds
 
+        @Option(help: "How long `ballast pv history` keeps a volume's history after the volume is deleted (a Go duration).")
+        var volumeHistoryRetention: String = "720h"
+
         // For tests: CronJob schedules run this many times faster than the wall clock.
         @Option(help: .hidden) var cronClockRate: Double = 1
 
@@ -37,6 +40,9 @@ extension Ballast {
             }
             guard let grace = GoDuration.seconds(nodeMonitorGracePeriod), grace > 0 else {
                 throw ValidationError("--node-monitor-grace-period must be a positive duration such as 40s or 1m, got \"\(nodeMonitorGracePeriod)\"")
+            }
+            guard let retention = GoDuration.seconds(volumeHistoryRetention), retention >= 0 else {
+                throw ValidationError("--volume-history-retention must be a duration such as 720h, got \"\(volumeHistoryRetention)\"")
             }
             guard cronClockRate > 0 else { throw ValidationError("--cron-clock-rate must be positive") }
             guard defaultNotReadyTolerationSeconds >= 0, defaultUnreachableTolerationSeconds >= 0 else {
@@ -60,7 +66,8 @@ extension Ballast {
             var nodeLifecycle = NodeLifecycleController.Configuration()
             nodeLifecycle.gracePeriod = GoDuration.seconds(nodeMonitorGracePeriod) ?? nodeLifecycle.gracePeriod
             let cronClock = cronClockRate == 1 ? ControllerClock.system : .accelerated(from: Date(), rate: cronClockRate)
-            let controlPlane = ControlPlane(server: server, drivers: drivers, nodeLifecycle: nodeLifecycle, cronClock: cronClock, logger: logger)
+            let controlPlane = ControlPlane(server: server, drivers: drivers, nodeLifecycle: nodeLifecycle, cronClock: cronClock,
+                                            volumeHistoryRetention: GoDuration.seconds(volumeHistoryRetention) ?? 2_592_000, logger: logger)
             let api = try server.service { port in
                 do {
                     let path = try server.writeKubeconfig(port: port)

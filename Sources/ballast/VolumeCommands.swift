@@ -8,7 +8,7 @@ extension Ballast {
     /// `ballast pv …`: PersistentVolumes and where their data is.
     struct PV: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "pv", abstract: "Inspect PersistentVolumes: where each one's data lives.", subcommands: [List.self])
+            commandName: "pv", abstract: "Inspect PersistentVolumes: where each one's data lives and what happened to it.", subcommands: [List.self, History.self])
 
         struct List: AsyncParsableCommand {
             static let configuration = CommandConfiguration(

@@ -39,7 +39,8 @@ public enum VolumeHistoryChanges {
             if let provisioner {
                 entries.append(.init(action: Action.provisioned, time: time, message: what, by: provisioner, node: volume.nodeAffinityHostname))
             } else {
-                let creator = volume.metadata.managedFields?.first { $0.operation != "Update" || true }?.manager
+                // The first manager is the one that created it (kubectl, a user's tool).
+                let creator = volume.metadata.managedFields?.first?.manager
                 entries.append(.init(action: Action.created, time: time, message: what, by: creator, node: volume.nodeAffinityHostname))
             }
         }
@@ -67,8 +68,8 @@ public enum VolumeHistoryChanges {
                 break
             }
         }
-        if let was = old?.capacity, let now = new?.capacity, was != now {
-            entries.append(.init(action: Action.expanded, time: entries.last?.time ?? Time.now(), message: "from \(was) to \(now)",
+        if let was = old?.capacity, let grown = new?.capacity, was != grown {
+            entries.append(.init(action: Action.expanded, time: now, message: "from \(was) to \(grown)",
                                  by: provisioner, claim: new?.claim))
         }
         for added in after where !before.contains(where: { $0.uid == added.uid }) {
