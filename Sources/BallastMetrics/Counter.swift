@@ -35,21 +35,3 @@ public final class Counter: MetricsCollector {
         return [MetricFamily(name: name, help: help, type: .counter, samples: samples)]
     }
 }
-
-/// Checks shared by every metric type: names are programming constants, so a bad one is a
-/// bug, stopped at once.
-enum MetricRules {
-    static func check(name: String, labelNames: [String]) {
-        precondition(MetricName.isValid(name), "invalid metric name \(name)")
-        for label in labelNames { precondition(MetricName.isValidLabel(label), "invalid label name \(label) of \(name)") }
-        precondition(Set(labelNames).count == labelNames.count, "repeated label name in \(labelNames) of \(name)")
-    }
-
-    static func check(_ values: [String], of name: String, names: [String]) {
-        precondition(values.count == names.count, "\(name) has labels \(names), got \(values.count) values")
-    }
-
-    static func labels(_ names: [String], _ values: [String]) -> [MetricLabel] {
-        zip(names, values).map { MetricLabel($0, $1) }
-    }
-}

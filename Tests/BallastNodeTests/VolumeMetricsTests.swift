@@ -1,5 +1,6 @@
 import BallastAPI
 import BallastClient
+import BallastMetrics
 @testable import BallastNode
 import BallastServer
 import BallastStorage
@@ -109,4 +110,29 @@ struct VolumeMetricsTests {
     }
 
     static func text(_ value: Double) -> String { value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)" }
+}
+
+/// What the agent's volume statistics list, with the filesystem reading injected.
+struct VolumeStatsCollectorTests {
+    static let usage = FilesystemUsage(totalBytes: 1000, availableBytes: 700, usedBytes: 250, totalInodes: 64, freeInodes: 60)
+
+    @Test func aClaimTwoPodsMountIsReportedOnceAndGoesWithTheLastPod() {
+        let collector = VolumeStatsCollector { $0.hasPrefix("/mnt/") ? Self.usage : nil }
+        collector.update(pod: "a", mounts: [.init(namespace: "db", claim: "data", path: "/mnt/a")])
+        collector.update(pod: "b", mounts: [.init(namespace: "db", claim: "data", path: "/mnt/b"),
+                                            .init(namespace: "db", claim: "raw", path: "/dev/raw")])
+        let families = collector.collect()
+        #expect(families.map(\.name) == collector.familyNames)
+        let used = families.first { $0.name == "kubelet_volume_stats_used_bytes" }
+        #expect(used?.samples == [MetricSample(labels: [MetricLabel("namespace", "db"), MetricLabel("persistentvolumeclaim", "data")], value: 250)],
+                "one series per claim; a path that cannot be read (a raw block device) is left out")
+        let text = PrometheusText.render(families)
+        #expect(text.contains("kubelet_volume_stats_inodes_used{namespace=\"db\",persistentvolumeclaim=\"data\"} 4\n"))
+        #expect(text.contains("# TYPE kubelet_volume_stats_capacity_bytes gauge\n"))
+
+        collector.remove(pod: "a")
+        #expect(collector.collect().allSatisfy { $0.samples.count == 1 })
+        collector.update(pod: "b", mounts: [])
+        #expect(collector.collect().allSatisfy { $0.samples.isEmpty })
+    }
 }

@@ -29,6 +29,11 @@ struct NodeHTTPProxy: SubresourceHandler {
             thread.start()
         }
         let body = first + rest
+        // The agent refusing the proxy token is the server's problem, not the client's
+        // credentials: a 401 relayed as is would read to kubectl as "log in again".
+        if code == 401 {
+            throw APIError(code: 502, reason: "BadGateway", message: "node \(nodeName) refused the proxy token: \(String(decoding: body, as: UTF8.self))")
+        }
         let contentType = path.proxyPath == "/metrics" ? PrometheusText.contentType : "text/plain; charset=utf-8"
         return APIResponse(status: code, contentType: contentType, body: .bytes(body))
     }
