@@ -38,6 +38,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         .target(name: "BallastAPI", swiftSettings: strict),
+        .target(name: "BallastMetrics", swiftSettings: strict),
         .target(
             name: "BallastStore",
             dependencies: [
@@ -48,7 +49,7 @@ let package = Package(
         .target(
             name: "BallastServer",
             dependencies: [
-                "BallastAPI", "BallastStore",
+                "BallastAPI", "BallastStore", "BallastMetrics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -75,7 +76,7 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "BallastControllers",
-            dependencies: ["BallastAPI", "BallastClient", "BallastStorage", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["BallastAPI", "BallastClient", "BallastStorage", "BallastMetrics", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .target(name: "BallastStorage", dependencies: ["BallastAPI", "CLVM", "CBlkid", "CNFS", "CFuse3"], swiftSettings: strict),
         .target(
@@ -85,7 +86,7 @@ let package = Package(
         .target(
             name: "BallastNode",
             dependencies: [
-                "BallastAPI", "BallastClient", "BallastStorage", "BallastControllers", "CZlib",
+                "BallastAPI", "BallastClient", "BallastStorage", "BallastControllers", "BallastMetrics", "CZlib",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -106,7 +107,7 @@ let package = Package(
             name: "ballast",
             dependencies: [
                 "BallastAPI", "BallastStore", "BallastServer", "BallastClient", "BallastControllers", "BallastScheduler", "BallastNode",
-                "BallastStorage", "BallastCLI",
+                "BallastStorage", "BallastCLI", "BallastMetrics",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -117,9 +118,10 @@ let package = Package(
 
         .testTarget(name: "BallastControllersTests", dependencies: ["BallastControllers", "BallastTesting"], swiftSettings: strict),
         .testTarget(name: "BallastAPITests", dependencies: ["BallastAPI"], swiftSettings: strict),
+        .testTarget(name: "BallastMetricsTests", dependencies: ["BallastMetrics"], swiftSettings: strict),
         .testTarget(name: "BallastStorageTests", dependencies: ["BallastStorage", "BallastTesting"], swiftSettings: strict),
         .testTarget(name: "BallastStoreTests", dependencies: ["BallastStore"], swiftSettings: strict),
-        .testTarget(name: "BallastNodeTests", dependencies: ["BallastNode", "BallastTesting"], swiftSettings: strict),
+        .testTarget(name: "BallastNodeTests", dependencies: ["BallastNode", "BallastMetrics", "BallastTesting"], swiftSettings: strict),
         .testTarget(name: "BallastSchedulerCoreTests", dependencies: ["BallastScheduler"], swiftSettings: strict),
         .testTarget(name: "BallastSchedulerTests", dependencies: ["BallastScheduler", "BallastControllers", "BallastTesting"], swiftSettings: strict),
         .testTarget(name: "BallastCLITests", dependencies: ["BallastCLI"], swiftSettings: strict),

@@ -1,4 +1,5 @@
 import BallastAPI
+public import BallastMetrics
 public import BallastStore
 import Foundation
 import Hummingbird
@@ -39,6 +40,9 @@ public final class APIServer: Sendable {
     public let store: SQLiteStore
     public let handler: APIHandler
     public let certificates: ClusterCertificates
+    /// The process's metrics, served at /metrics: the server's request metrics, and what
+    /// the controllers running beside it register here.
+    public let metrics: MetricsRegistry
     /// The identity in-process controllers act as.
     public let loopbackUser = UserInfo(name: "system:apiserver", uid: "loopback", groups: ["system:masters"])
     private let logger: Logger
@@ -46,8 +50,9 @@ public final class APIServer: Sendable {
     /// Opens (or initialises) the data directory: store, CA and certificates, tokens and
     /// the admin kubeconfig.
     public init(configuration: ServerConfiguration, admission extraAdmission: [any AdmissionPlugin] = [],
-                logger: Logger = Logger(label: "ballast.apiserver")) throws {
+                metrics: MetricsRegistry = MetricsRegistry(), logger: Logger = Logger(label: "ballast.apiserver")) throws {
         self.configuration = configuration
+        self.metrics = metrics
         self.logger = logger
         try FileManager.default.createDirectory(atPath: configuration.dataDir, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
@@ -70,7 +75,7 @@ public final class APIServer: Sendable {
                                     subresources: NodeProxy.handlers, logger: logger)
         let address = "\(configuration.host == "0.0.0.0" ? "127.0.0.1" : configuration.host):\(configuration.port)"
         handler = APIHandler(context: context, discovery: Discovery(registry: registry, extraSubresources: Self.extraSubresources),
-                             authenticator: TokenAuthenticator(path: configuration.tokensPath), serverAddress: address, metrics: nil)
+                             authenticator: TokenAuthenticator(path: configuration.tokensPath), serverAddress: address, metrics: metrics)
     }
 
     /// kube-apiserver's default admission chain, in its order, reduced to what Ballast serves.
@@ -88,6 +93,7 @@ public final class APIServer: Sendable {
         ("namespaces", "finalize", ["update"], nil),
         ("pods", "binding", ["create"], "Binding"),
         ("pods", "log", ["get"], nil),
+        ("nodes", "proxy", ["get"], nil),
     ]
 
     /// The admin token from the tokens file.

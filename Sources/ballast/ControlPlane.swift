@@ -24,7 +24,7 @@ struct ControlPlane: ServiceLifecycle.Service {
         let controllers: [@Sendable () async -> Void] = [
             { await GarbageCollector(client: client, kinds: BuiltinKinds.all).run() },
             { await NamespaceController(client: client, kinds: BuiltinKinds.all).run() },
-            { await PersistentVolumeController(client: client, plugins: drivers.plugins).run() },
+            { await PersistentVolumeController(client: client, plugins: drivers.plugins, metrics: server.metrics).run() },
             { await VolumeExpandController(client: client, plugins: drivers.plugins).run() },
             { await PVCProtectionController(client: client).run() },
             { await PVProtectionController(client: client).run() },

@@ -46,10 +46,13 @@ extension PersistentVolumeBinder {
             claim: ClaimInfo(namespace: claim.namespace, name: claim.name, uid: claim.uid, labels: claim.metadata.labels ?? [:],
                              annotations: claim.metadata.annotations ?? [:]),
             selectedNode: claim.metadata.annotation(VolumeBindingRules.selectedNode))
+        let clock = ContinuousClock()
+        let started = clock.now
         let record: VolumeRecord
         do {
             record = try await driver.provision(request)
         } catch {
+            metrics.provisioningFailed(by: provisioner)
             // The scheduler picks again when a node-bound provisioning fails.
             try await rescheduleProvisioning(claim)
             store.event(claim, type: EventRecorderTypes.warning, reason: "ProvisioningFailed",
@@ -62,6 +65,7 @@ extension PersistentVolumeBinder {
         for attempt in 0..<5 {
             do {
                 _ = try await store.createVolume(volume)
+                metrics.provisioned(by: provisioner, elapsed: started.duration(to: clock.now))
                 store.event(claim, type: EventRecorderTypes.normal, reason: "ProvisioningSucceeded",
                             message: "Successfully provisioned volume \(volumeName) using \(provisioner)")
                 return
@@ -71,6 +75,7 @@ extension PersistentVolumeBinder {
             }
         }
         // The storage exists but no PV describes it: remove it rather than leak it.
+        metrics.provisioningFailed(by: provisioner)
         store.event(claim, type: EventRecorderTypes.warning, reason: "ProvisioningFailed",
                     message: "Error creating provisioned PV object for claim \(claim.namespace)/\(claim.name): \(lastError.map { "\($0)" } ?? ""). Deleting the volume.")
         for _ in 0..<5 {

@@ -1,4 +1,5 @@
 import BallastAPI
+public import BallastMetrics
 import BallastStorage
 public import Foundation
 
@@ -14,10 +15,13 @@ public final class PersistentVolumeBinder: Sendable {
     let plugins: VolumePlugins
     let operations = OperationRunner()
     let clock: @Sendable () -> Date
+    let metrics: VolumeMetrics
 
-    public init(store: any BinderStore, plugins: VolumePlugins, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(store: any BinderStore, plugins: VolumePlugins, metrics: VolumeMetrics = VolumeMetrics(registry: MetricsRegistry()),
+                clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.plugins = plugins
+        self.metrics = metrics
         self.clock = clock
     }
 
@@ -110,8 +114,11 @@ public final class PersistentVolumeBinder: Sendable {
     func bind(_ volume: PersistentVolume, _ claim: PersistentVolumeClaim) async throws {
         var volume = try await bindVolumeToClaim(volume, claim)
         volume = try await updateVolumePhase(volume, phase: PersistentVolumePhase.bound, message: "")
-        let claim = try await bindClaimToVolume(claim, volume)
-        try await updateClaimStatus(claim, phase: PersistentVolumeClaimPhase.bound, volume: volume)
+        let bound = try await bindClaimToVolume(claim, volume)
+        try await updateClaimStatus(bound, phase: PersistentVolumeClaimPhase.bound, volume: volume)
+        if claim.phase != PersistentVolumeClaimPhase.bound {
+            metrics.claimBound(storageClass: VolumeBindingRules.storageClass(of: claim), created: claim.metadata.creationTimestamp?.date, now: clock())
+        }
     }
 
     /// GetBindVolumeToClaim: claimRef with the claim's uid; bound-by-controller when the

@@ -1,5 +1,6 @@
 import BallastAPI
 public import BallastClient
+public import BallastMetrics
 public import Foundation
 
 /// Runs the binder: informers feed two work queues (claims and volumes), workers call
@@ -13,11 +14,15 @@ public final class PersistentVolumeController: Sendable {
     private let volumeWorkers: Int
     private let claimQueue = WorkQueue()
     private let volumeQueue = WorkQueue()
+    private let metrics: VolumeMetrics
 
     /// Many claim workers keep the store's group commit busy; they never race for a volume,
     /// because the one a sync picks is held from the others until its binding is written.
-    public init(client: KubeClient, plugins: VolumePlugins, resyncInterval: TimeInterval = 15, claimWorkers: Int = 16, volumeWorkers: Int = 8) {
+    /// - Parameter metrics: where the binding and provisioning metrics go (`VolumeMetrics`).
+    public init(client: KubeClient, plugins: VolumePlugins, metrics: MetricsRegistry = MetricsRegistry(), resyncInterval: TimeInterval = 15,
+                claimWorkers: Int = 16, volumeWorkers: Int = 8) {
         self.client = client
+        self.metrics = VolumeMetrics(registry: metrics)
         self.plugins = plugins
         self.resyncInterval = resyncInterval
         self.claimWorkers = claimWorkers
@@ -31,7 +36,7 @@ public final class PersistentVolumeController: Sendable {
         let classes = Informer<StorageClass>(client: client)
         let pods = Informer<Pod>(client: client)
         let store = LiveBinderStore(client: client, events: events, classes: classes, pods: pods, claimQueue: claimQueue)
-        let binder = PersistentVolumeBinder(store: store, plugins: plugins)
+        let binder = PersistentVolumeBinder(store: store, plugins: plugins, metrics: metrics)
         let claimQueue = self.claimQueue
         let volumeQueue = self.volumeQueue
 

@@ -1,6 +1,8 @@
 public import BallastClient
+public import BallastMetrics
 public import Logging
 import BallastAPI
+import BallastControllers
 import BallastStorage
 import Foundation
 import Synchronization
@@ -20,6 +22,10 @@ public final class NodeAgent: Sendable {
     public let client: KubeClient
     /// How the agent runs.
     public let configuration: NodeAgentConfiguration
+    /// What the agent serves at /metrics: the volume statistics of its pods' claims and its
+    /// provisioner's measurements.
+    public let metrics: MetricsRegistry
+    private let volumeStats = VolumeStatsCollector()
     let services: NodeServices
     private let logger: Logger
     private let workers = Mutex<[String: PodWorker]>([:])
@@ -32,9 +38,12 @@ public final class NodeAgent: Sendable {
 
     /// Prepares an agent: its directories, the runtime, the image store and puller.
     /// - Throws: `RuntimeError` or `ImageError` when the runtime, conmon or the store is unusable.
-    public init(client: KubeClient, configuration: NodeAgentConfiguration, logger: Logger = Logger(label: "ballast.node")) throws {
+    public init(client: KubeClient, configuration: NodeAgentConfiguration, metrics: MetricsRegistry = MetricsRegistry(),
+                logger: Logger = Logger(label: "ballast.node")) throws {
         self.client = client
         self.configuration = configuration
+        self.metrics = metrics
+        metrics.register(volumeStats)
         self.logger = logger
         let paths = NodePaths(root: configuration.root)
         try FileIO.makeDirectories(paths.pods, mode: 0o750)
@@ -54,7 +63,8 @@ public final class NodeAgent: Sendable {
         events = EventRecorder(client: client, component: "kubelet", host: configuration.nodeName)
         proxyToken = try Self.loadOrCreateToken(configuration.root + "/proxy-token")
         streamServer = try NodeStreamServer(address: configuration.logAddress ?? services.hostIP, port: configuration.logPort, token: proxyToken,
-                                         paths: paths, exec: ContainerExecSession(runtime: runtime, paths: paths), logger: logger)
+                                         paths: paths, exec: ContainerExecSession(runtime: runtime, paths: paths),
+                                         metrics: { metrics.render() }, logger: logger)
     }
 
     /// The node's log-endpoint token, kept across restarts.
@@ -89,7 +99,8 @@ public final class NodeAgent: Sendable {
         }
         recoverFromDisk()
         let drivers = await openVolumeDrivers()
-        let storage = NodeStorageControllers(client: client, nodeName: configuration.nodeName, drivers: drivers, logger: logger)
+        let storage = NodeStorageControllers(client: client, nodeName: configuration.nodeName, drivers: drivers,
+                                             metrics: VolumeMetrics(registry: metrics), logger: logger)
         let informer = Informer<Pod>(client: client, fieldSelector: "spec.nodeName=\(configuration.nodeName)")
         // A pass runs at every tick of the sync interval and at once when a pod changes, so
         // a new pod does not wait for the next tick.
@@ -200,6 +211,7 @@ public final class NodeAgent: Sendable {
         let inputs = await PodInputs.resolve(pod: pod, client: client, lvm: lvm.withLock { $0 }, logger: logger)
         await worker.update(pod: pod, inputs: inputs)
         let status = await worker.sync()
+        volumeStats.update(pod: worker.uid, mounts: await worker.claimMounts())
         if let problem = await worker.problem, problem.reason == VolumeError.failedMountReason {
             events.record(pod, type: EventRecorder.warning, reason: problem.reason, message: problem.message)
         }
@@ -230,6 +242,7 @@ public final class NodeAgent: Sendable {
             return
         }
         _ = workers.withLock { $0.removeValue(forKey: uid) }
+        volumeStats.remove(pod: uid)
         logger.info("pod cleaned up", metadata: ["uid": "\(uid)"])
         if let pod, let name = pod.metadata.name {
             var options = DeleteOptions()

@@ -1,3 +1,4 @@
+import BallastMetrics
 import Foundation
 import Glibc
 import Logging
@@ -7,7 +8,8 @@ import Logging
 /// with the kubelet's query parameters (previous, timestamps, tailLines, limitBytes, follow),
 /// answered in HTTP/1.0 with the text as the body; `POST /exec/{namespace}/{pod}/{container}`
 /// with command (repeated), stdin and tty, answered with `200` and then `ExecStreamFrame`s
-/// both ways. Requests must carry the node's proxy token (a bearer token the
+/// both ways; `GET /metrics` with the agent's metrics in the Prometheus text format
+/// (reached through nodes/{name}/proxy/metrics). Requests must carry the node's proxy token (a bearer token the
 /// agent keeps in a kube-system Secret only cluster admins and the API server read).
 ///
 /// Blocking sockets on threads of their own: a log stream is a long, slow transfer, and the
@@ -18,10 +20,12 @@ final class NodeStreamServer: Sendable {
     private let token: String
     private let reader: ContainerLogReader
     private let exec: ContainerExecSession
+    private let metrics: @Sendable () -> String
     private let logger: Logger
 
     /// Listens on `address`:`port` (0 picks a free port).
-    init(address: String, port: Int, token: String, paths: NodePaths, exec: ContainerExecSession, logger: Logger) throws(RuntimeError) {
+    init(address: String, port: Int, token: String, paths: NodePaths, exec: ContainerExecSession, metrics: @escaping @Sendable () -> String,
+         logger: Logger) throws(RuntimeError) {
         let socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard socketDescriptor >= 0 else { throw RuntimeError("socket", String(cString: strerror(errno))) }
         var yes: Int32 = 1
@@ -47,6 +51,7 @@ final class NodeStreamServer: Sendable {
         self.token = token
         self.reader = ContainerLogReader(paths: paths)
         self.exec = exec
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -110,6 +115,11 @@ final class NodeStreamServer: Sendable {
                                                        command: pairs.filter { $0.0 == "command" }.map(\.1),
                                                        stdin: query["stdin"] == "true", tty: query["tty"] == "true")
             return serveExec(request, connection: connection)
+        }
+        if parts[0] == "GET", segments == ["metrics"] {
+            let body = Array(metrics().utf8)
+            _ = Self.send(connection, Array("HTTP/1.0 200 OK\r\nContent-Type: \(PrometheusText.contentType)\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body)
+            return
         }
         guard parts[0] == "GET", segments.count == 4, segments[0] == "containerLogs" else { return respond(connection, 404, "not found") }
         var options = ContainerLogReader.Options()

@@ -52,6 +52,18 @@ actor PodWorker {
         return try? JSONDecoder().decode(Pod.self, from: Data(bytes))
     }
 
+    /// The claims the pod's volumes have mounted as filesystems, and where (volume
+    /// statistics). hostPath volumes are left out, as upstream reports none for them.
+    func claimMounts() -> [VolumeStatsCollector.Mount] {
+        guard let mounted else { return [] }
+        return (pod.spec?.volumes ?? []).compactMap { volume in
+            guard let claim = volume.source.persistentVolumeClaim?.claimName, let mount = mounted[volume.name], mount.kind != .hostPath else {
+                return nil
+            }
+            return VolumeStatsCollector.Mount(namespace: namespace, claim: claim, path: mount.hostPath)
+        }
+    }
+
     /// Takes the newest pod object and what its volumes and variables refer to.
     func update(pod: Pod, inputs: PodVolumeInputs) {
         self.pod = pod

@@ -25,6 +25,7 @@ final class NodeProvisioningController: Sendable {
     private let nodeName: String
     private let drivers: [String: any VolumeProvisioner]
     private let events: EventRecorder
+    private let metrics: VolumeMetrics
     private let onChange: @Sendable () -> Void
     private let logger: Logger
     private let claims: Informer<PersistentVolumeClaim>
@@ -33,8 +34,9 @@ final class NodeProvisioningController: Sendable {
     private let queue = WorkQueue()
 
     init(client: KubeClient, nodeName: String, drivers: [String: any VolumeProvisioner], classes: Informer<StorageClass>,
-         onChange: @escaping @Sendable () -> Void, logger: Logger) {
+         metrics: VolumeMetrics, onChange: @escaping @Sendable () -> Void, logger: Logger) {
         self.client = client
+        self.metrics = metrics
         self.onChange = onChange
         self.nodeName = nodeName
         self.drivers = drivers
@@ -106,10 +108,13 @@ final class NodeProvisioningController: Sendable {
             claim: ClaimInfo(namespace: claim.namespace, name: claim.name, uid: uid, labels: claim.metadata.labels ?? [:],
                              annotations: claim.metadata.annotations ?? [:]),
             selectedNode: nodeName)
+        let clock = ContinuousClock()
+        let started = clock.now
         let record: VolumeRecord
         do throws(VolumeError) {
             record = try await driver.provision(request)
         } catch {
+            metrics.provisioningFailed(by: provisioner)
             events.record(claim, type: EventRecorder.warning, reason: "ProvisioningFailed",
                           message: "failed to provision volume with StorageClass \"\(className)\": \(error)")
             guard error.kind != .unavailable else { throw error }
@@ -123,9 +128,13 @@ final class NodeProvisioningController: Sendable {
         do {
             _ = try await client.create(volume)
         } catch {
-            guard error.isAlreadyExists else { throw error }
+            guard error.isAlreadyExists else {
+                metrics.provisioningFailed(by: provisioner)
+                throw error
+            }
             return .done
         }
+        metrics.provisioned(by: provisioner, elapsed: started.duration(to: clock.now))
         onChange()
         events.record(claim, type: EventRecorder.normal, reason: "ProvisioningSucceeded",
                       message: "Successfully provisioned volume \(volumeName) on node \(nodeName)")

@@ -9,6 +9,7 @@ struct NodeStorageControllers: Sendable {
     let client: KubeClient
     let nodeName: String
     let drivers: NodeVolumeDrivers
+    let metrics: VolumeMetrics
     let logger: Logger
 
     func run() async {
@@ -16,7 +17,7 @@ struct NodeStorageControllers: Sendable {
         let classes = Informer<StorageClass>(client: client)
         let capacity = StorageCapacityPublisher(client: client, nodeName: nodeName, drivers: byName, classes: classes, logger: logger)
         let provisioning = NodeProvisioningController(client: client, nodeName: nodeName, drivers: byName, classes: classes,
-                                                      onChange: { capacity.refresh() }, logger: logger)
+                                                      metrics: metrics, onChange: { capacity.refresh() }, logger: logger)
         let nodeName = self.nodeName
         let expansion = VolumeExpandController(client: client, plugins: VolumePlugins(provisioners: Array(byName.values))) { volume in
             volume.nodeAffinityHostname == nodeName && byName[volume.metadata.annotation(VolumeBindingRules.provisionedBy) ?? ""] != nil

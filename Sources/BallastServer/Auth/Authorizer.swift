@@ -14,6 +14,9 @@ struct Authorizer: Sendable {
         let reading = method == "GET"
         switch (path.group, path.resource) {
         case ("", "nodes"):
+            // nodes/proxy reaches every agent's endpoints (metrics, logs): admins only, as
+            // upstream's Node authorizer never grants it.
+            if path.subresource == "proxy" { return false }
             return reading || path.name == node || (method == "POST" && path.name == nil)
         case ("coordination.k8s.io", "leases"):
             return path.namespace == "kube-node-lease" && (path.name == node || (method == "POST" && path.name == nil) || reading)

@@ -1,4 +1,5 @@
 import BallastAPI
+import BallastMetrics
 import BallastStore
 import Foundation
 internal import Logging
@@ -12,22 +13,36 @@ public final class APIHandler: Sendable {
     let authenticator: TokenAuthenticator
     let authorizer = Authorizer()
     let serverAddress: String
-    /// Extra endpoints that are not resources (/metrics).
-    let metrics: (@Sendable () -> String)?
+    /// What /metrics serves: the request metrics below and whatever else the process
+    /// registered (its controllers'); nil serves no /metrics.
+    let metrics: MetricsRegistry?
+    private let requestMetrics: APIRequestMetrics?
 
     init(context: ServerContext, discovery: Discovery, authenticator: TokenAuthenticator, serverAddress: String,
-         metrics: (@Sendable () -> String)?) {
+         metrics: MetricsRegistry?) {
         self.context = context
         self.discovery = discovery
         self.openAPI = OpenAPI(registry: context.registry)
         self.authenticator = authenticator
         self.serverAddress = serverAddress
         self.metrics = metrics
+        self.requestMetrics = metrics.map(APIRequestMetrics.init(registry:))
     }
 
+    /// Answers one request and counts it in `apiserver_request_total` (and its latency in
+    /// `apiserver_request_duration_seconds`).
     public func handle(_ incoming: APIRequest) async -> APIResponse {
+        let target = RequestTarget(path: incoming.path)
+        guard let requestMetrics else { return await serve(incoming, target: target) }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let response = await serve(incoming, target: target)
+        requestMetrics.record(incoming, target: target, status: response.status, elapsed: start.duration(to: clock.now))
+        return response
+    }
+
+    private func serve(_ incoming: APIRequest, target: RequestTarget) async -> APIResponse {
         var request = incoming
-        let target = RequestTarget(path: request.path)
         if request.user == nil {
             request.user = authenticator.authenticate(request.headers["authorization"])
         }
@@ -74,7 +89,7 @@ public final class APIHandler: Sendable {
             return .json(200, document.bytes, headers: [("Cache-Control", cache), ("Etag", "\"\(document.hash)\"")])
         case .metrics:
             guard let metrics else { throw APIError.pathNotFound }
-            return APIResponse(status: 200, contentType: "text/plain; version=0.0.4", body: .bytes(Array(metrics().utf8)))
+            return APIResponse(status: 200, contentType: PrometheusText.contentType, body: .bytes(Array(metrics.render().utf8)))
         case .resource(let path):
             guard let endpoint = context.registry.endpoint(group: path.group, version: path.version, plural: path.resource) else {
                 throw APIError.pathNotFound

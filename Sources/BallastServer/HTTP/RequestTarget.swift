@@ -21,14 +21,18 @@ public enum RequestTarget: Equatable, Sendable {
         public var namespace: String?
         public var name: String?
         public var subresource: String?
+        /// What follows .../nodes/{name}/proxy: the path asked of the node ("/metrics").
+        public var proxyPath: String?
 
-        public init(group: String, version: String, resource: String, namespace: String? = nil, name: String? = nil, subresource: String? = nil) {
+        public init(group: String, version: String, resource: String, namespace: String? = nil, name: String? = nil, subresource: String? = nil,
+                    proxyPath: String? = nil) {
             self.group = group
             self.version = version
             self.resource = resource
             self.namespace = namespace
             self.name = name
             self.subresource = subresource
+            self.proxyPath = proxyPath
         }
     }
 
@@ -81,6 +85,11 @@ public enum RequestTarget: Equatable, Sendable {
         if parts.first == "namespaces", parts.count >= 3, !namespaceSubresources.contains(parts[2]) {
             namespace = parts[1]
             parts.removeFirst(2)
+        }
+        // /api/v1/nodes/{name}/proxy/{path...}: the rest is the node's own path.
+        if group.isEmpty, namespace == nil, parts.count >= 3, parts[0] == "nodes", parts[2] == "proxy" {
+            return .resource(ResourcePath(group: group, version: version, resource: "nodes", name: parts[1], subresource: "proxy",
+                                          proxyPath: "/" + parts[3...].joined(separator: "/")))
         }
         guard !parts.isEmpty, parts.count <= 3 else { return .unknown }
         return .resource(ResourcePath(group: group, version: version, resource: parts[0], namespace: namespace,

@@ -29,6 +29,25 @@ struct PodOnNode {
         guard let nodeName = pod.spec?.nodeName, !nodeName.isEmpty else {
             throw APIError.badRequest("pod \(name) does not have a host assigned")
         }
+        let endpoint = try NodeEndpoint.resolve(nodeName, server: server)
+        return PodOnNode(pod: pod, container: container, address: endpoint.address, port: endpoint.port, token: endpoint.token)
+    }
+
+    /// "/{prefix}/{namespace}/{pod}/{container}", each segment escaped.
+    func nodePath(_ prefix: String) -> String {
+        let segments = [pod.namespace, pod.name, container].map { $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? $0 }
+        return "/\(prefix)/\(segments.joined(separator: "/"))"
+    }
+}
+
+/// A node agent's endpoint: the node's InternalIP, its daemonEndpoints.kubeletEndpoint port
+/// and the proxy token the agent published in a kube-system Secret.
+struct NodeEndpoint {
+    var address: String
+    var port: Int
+    var token: String
+
+    static func resolve(_ nodeName: String, server: ServerContext) throws(APIError) -> NodeEndpoint {
         guard let node = server.object(Node.self, namespace: "", name: nodeName),
               let address = node.status?.addresses?.first(where: { $0.type == "InternalIP" })?.address,
               let port = node.status?.daemonEndpoints?.kubeletEndpoint?.port, port > 0 else {
@@ -38,12 +57,6 @@ struct PodOnNode {
               let encoded = secret.data?["token"], let tokenBytes = Data(base64Encoded: encoded) else {
             throw APIError(code: 503, reason: "ServiceUnavailable", message: "node \(nodeName) has not published its proxy token")
         }
-        return PodOnNode(pod: pod, container: container, address: address, port: Int(port), token: String(decoding: tokenBytes, as: UTF8.self))
-    }
-
-    /// "/{prefix}/{namespace}/{pod}/{container}", each segment escaped.
-    func nodePath(_ prefix: String) -> String {
-        let segments = [pod.namespace, pod.name, container].map { $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? $0 }
-        return "/\(prefix)/\(segments.joined(separator: "/"))"
+        return NodeEndpoint(address: address, port: Int(port), token: String(decoding: tokenBytes, as: UTF8.self))
     }
 }
