@@ -73,6 +73,23 @@ struct LocalLVMTests {
                 try await client.getIfPresent(PersistentVolume.self, name: volumeName) == nil
             }, "the PV of a Delete class goes with its claim")
             #expect(try !node.logicalVolumes().contains(volumeName), "lvremove ran on \(node.name)")
+
+            // The volume's history outlives it, and tells its whole life in order.
+            var story: [(action: String, pod: String?)] = []
+            let told = await InProcessServer.eventually(timeout: 30) {
+                let result = try? CommandRunner.run(ballast, ["pv", "history", volumeName, "-o", "json", "--kubeconfig", cluster.kubeconfig])
+                let json = result.flatMap { try? JSONSerialization.jsonObject(with: Data($0.stdout.utf8)) as? [String: Any] }
+                let entries = json?["entries"] as? [[String: Any]] ?? []
+                story = entries.map { ($0["action"] as? String ?? "", $0["pod"] as? String) }
+                return story.last?.action == "Deleted"
+            }
+            #expect(told, "pv history ends with the deletion: \(story)")
+            // Deleting (the PV marked for deletion) is told only if the recorder looked in time.
+            #expect(story.map(\.action).filter { $0 != "Deleting" }
+                        == ["Provisioned", "Bound", "Mounted", "Expanded", "Unmounted", "Mounted", "Unmounted", "Released", "Deleted"], "\(story)")
+            #expect(story.filter { $0.action == "Mounted" }.map(\.pod) == ["default/writer", "default/reader"])
+            let table = try CommandRunner.run(ballast, ["pv", "history", volumeName, "--kubeconfig", cluster.kubeconfig])
+            #expect(table.succeeded && table.stdout.contains("bound to claim default/big") && table.stdout.contains("from 3Gi to 3584Mi"), "\(table)")
         }
     }
 

@@ -1,4 +1,5 @@
 import BallastAPI
+import BallastClient
 import BallastTesting
 import Foundation
 import Testing
@@ -40,7 +41,7 @@ struct SharedNFSVolumeTests {
                 try await Self.ready(kubectl, "reader")
                 let pods = try await cluster.client.list(Pod.self, namespace: "default").items
                 #expect(Set(pods.compactMap { $0.spec?.nodeName }) == Set(nodes), "one pod on each node")
-                #expect(try await InProcessServer.eventually(timeout: 60) {
+                #expect(await InProcessServer.eventually(timeout: 60) {
                     (try? await kubectl.callOK("exec", "reader", "--", "redis-cli", "GET", "greeting")) == "from-\(nodes[0])\n"
                 }, "the key written through \(nodes[0]) is read through \(nodes[1])")
             }

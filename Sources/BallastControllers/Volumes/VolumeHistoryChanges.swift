@@ -81,6 +81,12 @@ public enum VolumeHistoryChanges {
             entries.append(.init(action: Action.deleting, time: volume?.metadata.deletionTimestamp ?? now,
                                  message: "the volume is being deleted; its data goes as reclaim policy \(new?.reclaimPolicy ?? "Retain") says"))
         }
+        // pv-protection holds a Bound volume until it is released: one seen gone while Bound
+        // was released in between, faster than the recorder looked.
+        if let old, new == nil, old.phase == PersistentVolumePhase.bound {
+            entries.append(.init(action: Action.released, time: now,
+                                 message: "claim \(old.claim ?? "") was deleted; reclaim policy \(old.reclaimPolicy ?? "Retain")", claim: old.claim))
+        }
         if let old, new == nil {
             let destroyed = old.reclaimPolicy == "Delete"
             entries.append(.init(action: Action.deleted, time: now,
