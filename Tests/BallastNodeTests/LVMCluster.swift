@@ -45,7 +45,9 @@ final class LVMCluster: Sendable {
     /// local-lvm-retain; removes all afterwards.
     static func with(sizes: [UInt64], environment: [String: String] = [:], serverOptions: [String] = [],
                      _ body: (LVMCluster) async throws -> Void) async throws {
+        let started = Date()
         try await RegistryServer.with { registry in
+            print("LVMCluster: registry seeded after \(Self.seconds(since: started))")
             let server = try ServerProcess(options: serverOptions)
             defer { server.kill() }
             let client = KubeClient(transport: try KubeconfigFile.load(path: server.kubeconfig).transport(), fieldManager: "lvm-test")
@@ -59,15 +61,22 @@ final class LVMCluster: Sendable {
                     ((try? await client.list(CSIStorageCapacity.self, namespace: "kube-system").items) ?? []).count == sizes.count * 3
                 }
                 try #require(published, "every node publishes its capacity for every local-lvm class")
+                print("LVMCluster: \(sizes.count) nodes ready after \(Self.seconds(since: started))")
+                let began = Date()
                 try await body(cluster)
+                print("LVMCluster: the test took \(Self.seconds(since: began))")
             } catch {
                 await cluster.printDiagnostics(serverLog: server.log)
                 await cluster.tearDown()
                 throw error
             }
+            let stopping = Date()
             await cluster.tearDown()
+            print("LVMCluster: torn down in \(Self.seconds(since: stopping))")
         }
     }
+
+    private static func seconds(since start: Date) -> String { String(format: "%.1f s", Date().timeIntervalSince(start)) }
 
     /// Adds a node with a volume group of `size` bytes and starts its agent.
     @discardableResult
