@@ -144,8 +144,9 @@ struct WorkloadTests {
                                      "-p", #"{"spec": {"persistentVolumeClaimRetentionPolicy": {"whenScaled": "Delete"}}}"#)
             try await kubectl.callOK("scale", "statefulset/pg", "--replicas=1")
             #expect(try await InProcessServer.eventually(timeout: 120) {
-                try await client.getIfPresent(PersistentVolumeClaim.self, namespace: "default", name: "data-pg-1") == nil
-                    && client.getIfPresent(PersistentVolume.self, name: "pvc-" + claim.uid) == nil
+                let claimGone = try await client.getIfPresent(PersistentVolumeClaim.self, namespace: "default", name: "data-pg-1") == nil
+                let volumeGone = try await client.getIfPresent(PersistentVolume.self, name: "pvc-" + claim.uid) == nil
+                return claimGone && volumeGone
             }, "pg-1's claim and its volume are deleted")
             try await kubectl.callOK("scale", "statefulset/pg", "--replicas=2")
             _ = try await ready("pg-1")
