@@ -27,7 +27,10 @@ import Testing
         #expect(code == 404 && status?.string("reason") == "NotFound")
         (code, status) = try await send(transport, "GET", pvcs + "/nope")
         #expect(code == 404 && status?.string("message") == "persistentvolumeclaims \"nope\" not found")
+        // A protobuf envelope that names no kind is malformed; an unknown media type is 415.
         (code, status) = try await send(transport, "POST", pvcs, contentType: "application/vnd.kubernetes.protobuf", body: "k8s\0")
+        #expect(code == 400 && status?.string("reason") == "BadRequest")
+        (code, status) = try await send(transport, "POST", pvcs, contentType: "application/cbor", body: "x")
         #expect(code == 415)
         (code, status) = try await send(transport, "POST", pvcs, body: #"{"apiVersion":"v1","kind":"PersistentVolumeClaim","metadata":{"name":"x"},"spec":{}}"#)
         #expect(code == 422)
