@@ -116,6 +116,13 @@ import Testing
         #expect(try ProtobufWellKnown.time(micro, fractionalDigits: 6, site: site) == "2023-11-14T22:13:20.123456Z")
         let tiny = (Wire.int(1, 1_700_000_000) + Wire.int(2, 1_000))[...]
         #expect(try ProtobufWellKnown.time(tiny, fractionalDigits: 6, site: site) == "2023-11-14T22:13:20.000001Z")
+        let earliest = Wire.int(1, ProtobufWellKnown.earliestSeconds)[...]
+        #expect(try ProtobufWellKnown.time(earliest, fractionalDigits: 0, site: site) == "0001-01-01T00:00:00Z")
+        let latest = Wire.int(1, ProtobufWellKnown.latestSeconds)[...]
+        #expect(try ProtobufWellKnown.time(latest, fractionalDigits: 0, site: site) == "9999-12-31T23:59:59Z")
+        #expect(throws: ProtobufError.outOfRange(message: "Event", field: 10)) {
+            try ProtobufWellKnown.time((Wire.int(1, 1) + Wire.int(2, 1_000_000_000))[...], fractionalDigits: 0, site: site)
+        }
         #expect(throws: ProtobufError.outOfRange(message: "Event", field: 10)) {
             try ProtobufWellKnown.time(Wire.int(1, 300_000_000_000)[...], fractionalDigits: 0, site: site)
         }
