@@ -91,12 +91,14 @@ extension ProtobufSchema {
             3: .message("status", "PodStatus"),
         ]),
         ProtobufMessage("PodStatus", [
+            17: .int64("observedGeneration"),
             1: .string("phase"),
             2: .messages("conditions", "PodCondition"),
             3: .string("message"),
             4: .string("reason"),
             11: .string("nominatedNodeName"),
             5: .string("hostIP"),
+            16: .messages("hostIPs", "HostIP"),
             6: .string("podIP"),
             12: .messages("podIPs", "PodIP"),
             7: .time("startTime"),
@@ -112,6 +114,7 @@ extension ProtobufSchema {
             6: .string("message"),
         ]),
         ProtobufMessage("PodIP", [1: .string("ip")]),
+        ProtobufMessage("HostIP", [1: .string("ip")]),
         ProtobufMessage("LocalObjectReference", [1: .string("name")]),
         ProtobufMessage("ObjectReference", [
             1: .string("kind"),

@@ -48,6 +48,14 @@ extension ProtobufSchema {
             36: .message("os", "PodOS", pointer: true),
             37: .bool("hostUsers", pointer: true),
             38: .messages("schedulingGates", "PodSchedulingGate"),
+            39: .messages("resourceClaims", "PodResourceClaim"),
+            40: .message("resources", "ResourceRequirements", pointer: true),
+            41: .string("hostnameOverride", pointer: true),
+        ]),
+        ProtobufMessage("PodResourceClaim", [
+            1: .string("name"),
+            3: .string("resourceClaimName", pointer: true),
+            4: .string("resourceClaimTemplateName", pointer: true),
         ]),
         ProtobufMessage("PodSecurityContext", [
             1: .message("seLinuxOptions", "SELinuxOptions", pointer: true),
@@ -180,6 +188,7 @@ extension ProtobufSchema {
         ProtobufMessage("Lifecycle", [
             1: .message("postStart", "LifecycleHandler", pointer: true),
             2: .message("preStop", "LifecycleHandler", pointer: true),
+            3: .string("stopSignal", pointer: true),
         ]),
         ProtobufMessage("LifecycleHandler", [
             1: .message("exec", "ExecAction", pointer: true),

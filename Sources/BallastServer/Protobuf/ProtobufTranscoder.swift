@@ -77,7 +77,8 @@ enum ProtobufTranscoder {
 
     /// The elements one occurrence of a repeated field contributes: one value, or several
     /// when numbers arrive packed in a length-delimited run.
-    private static func elements(_ value: ProtobufReader.Value, kind: ProtobufField.Kind, site: Site, depth: Int) throws(ProtobufError) -> [JSONValue] {
+    private static func elements(_ value: ProtobufReader.Value, kind: ProtobufField.Kind, site: Site,
+                                 depth: Int) throws(ProtobufError) -> [JSONValue] {
         switch (kind, value) {
         case (.int32, .bytes(let packed)), (.int64, .bytes(let packed)), (.bool, .bytes(let packed)):
             var reader = ProtobufReader(packed)
@@ -94,7 +95,8 @@ enum ProtobufTranscoder {
     }
 
     /// One map entry: key in field 1, value in field 2 (either may be absent: empty).
-    private static func entry(_ bytes: ArraySlice<UInt8>, valueKind: ProtobufField.Kind, site: Site, depth: Int) throws(ProtobufError) -> (String, JSONValue) {
+    private static func entry(_ bytes: ArraySlice<UInt8>, valueKind: ProtobufField.Kind, site: Site,
+                              depth: Int) throws(ProtobufError) -> (String, JSONValue) {
         guard depth <= maxDepth else { throw ProtobufError.tooDeep }
         var key = ""
         var value: JSONValue?
