@@ -70,6 +70,32 @@ import Testing
         #expect(service.string("spec.selector.app") == "web")
     }
 
+    @Test func otherGeneratorsAndServerDryRun() throws {
+        try kubectl.ok("create", "secret", "docker-registry", "pull", "--docker-server=registry.example",
+                       "--docker-username=u", "--docker-password=p")
+        let pull = try cluster.json("get", "secret", "pull")
+        #expect(pull.string("type") == "kubernetes.io/dockerconfigjson")
+        let config = pull.at("data")?[".dockerconfigjson"]?.stringValue.flatMap { Data(base64Encoded: $0) }
+        #expect(config.map { String(decoding: $0, as: UTF8.self).contains("registry.example") } == true)
+
+        try kubectl.ok("create", "service", "nodeport", "edge", "--tcp=80:8080", "--node-port=30080")
+        let edge = try cluster.json("get", "service", "edge")
+        #expect(edge.string("spec.type") == "NodePort")
+        #expect(edge.at("spec.ports.0.nodePort")?.intValue == 30080)
+        try kubectl.ok("create", "service", "externalname", "alias", "--external-name=db.example.com")
+        let alias = try cluster.json("get", "service", "alias")
+        #expect(alias.string("spec.type") == "ExternalName")
+        #expect(alias.string("spec.externalName") == "db.example.com")
+
+        try kubectl.ok("create", "deployment", "pair", "--image=nginx", "--image=busybox")
+        let pair = try cluster.json("get", "deployment", "pair")
+        #expect(pair.at("spec.template.spec.containers")?.arrayValue?.compactMap { $0["image"]?.stringValue } == ["nginx", "busybox"])
+
+        let dryRun = try kubectl.ok("create", "configmap", "ghost", "--from-literal=a=b", "--dry-run=server", "-o", "name")
+        #expect(dryRun == "configmap/ghost\n")
+        #expect(!(try kubectl.run(["get", "configmap", "ghost"])).succeeded)
+    }
+
     @Test func jobAndCronJob() throws {
         try kubectl.ok("create", "job", "once", "--image=busybox", "--", "sh", "-c", "echo hi")
         let job = try cluster.json("get", "job", "once")
