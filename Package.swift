@@ -121,6 +121,7 @@ let package = Package(
         .testTarget(name: "BallastMetricsTests", dependencies: ["BallastMetrics"], swiftSettings: strict),
         .testTarget(name: "BallastStorageTests", dependencies: ["BallastStorage", "BallastTesting"], swiftSettings: strict),
         .testTarget(name: "BallastStoreTests", dependencies: ["BallastStore"], swiftSettings: strict),
+        .testTarget(name: "BallastServerTests", dependencies: ["BallastServer", "BallastAPI"], swiftSettings: strict),
         .testTarget(name: "BallastNodeTests", dependencies: ["BallastNode", "BallastMetrics", "BallastTesting"], swiftSettings: strict),
         .testTarget(name: "BallastSchedulerCoreTests", dependencies: ["BallastScheduler"], swiftSettings: strict),
         .testTarget(name: "BallastSchedulerTests", dependencies: ["BallastScheduler", "BallastControllers", "BallastTesting"], swiftSettings: strict),

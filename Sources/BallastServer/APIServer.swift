@@ -72,7 +72,8 @@ public final class APIServer: Sendable {
                                           to: configuration.tokensPath)
         }
         let context = ServerContext(store: store, registry: registry, admission: Self.builtinAdmission(configuration) + extraAdmission,
-                                    subresources: NodeProxy.handlers, logger: logger)
+                                    subresources: NodeProxy.handlers.merging(["pods/eviction": PodEviction()]) { first, _ in first },
+                                    logger: logger)
         let address = "\(configuration.host == "0.0.0.0" ? "127.0.0.1" : configuration.host):\(configuration.port)"
         handler = APIHandler(context: context, discovery: Discovery(registry: registry, extraSubresources: Self.extraSubresources),
                              authenticator: TokenAuthenticator(path: configuration.tokensPath), serverAddress: address, metrics: metrics)
@@ -89,11 +90,14 @@ public final class APIServer: Sendable {
     }
 
     /// Subresources served outside the generic object lifecycle, as discovery lists them.
-    static let extraSubresources: [(resource: String, subresource: String, verbs: [String], kind: String?)] = [
-        ("namespaces", "finalize", ["update"], nil),
-        ("pods", "binding", ["create"], "Binding"),
-        ("pods", "log", ["get"], nil),
-        ("nodes", "proxy", ["get"], nil),
+    /// `kind` names the subresource's kind when it differs from the resource's, in the group
+    /// and version given, if any (kubectl drain looks for pods/eviction as policy/v1 Eviction).
+    static let extraSubresources: [Discovery.Subresource] = [
+        .init(resource: "namespaces", subresource: "finalize", verbs: ["update"]),
+        .init(resource: "pods", subresource: "binding", verbs: ["create"], kind: "Binding"),
+        .init(resource: "pods", subresource: "eviction", verbs: ["create"], kind: "Eviction", group: "policy", version: "v1"),
+        .init(resource: "pods", subresource: "log", verbs: ["get"]),
+        .init(resource: "nodes", subresource: "proxy", verbs: ["get"]),
     ]
 
     /// The admin token from the tokens file.

@@ -27,7 +27,10 @@ import Testing
         #expect(code == 404 && status?.string("reason") == "NotFound")
         (code, status) = try await send(transport, "GET", pvcs + "/nope")
         #expect(code == 404 && status?.string("message") == "persistentvolumeclaims \"nope\" not found")
+        // A protobuf envelope that names no kind is malformed; an unknown media type is 415.
         (code, status) = try await send(transport, "POST", pvcs, contentType: "application/vnd.kubernetes.protobuf", body: "k8s\0")
+        #expect(code == 400 && status?.string("reason") == "BadRequest")
+        (code, status) = try await send(transport, "POST", pvcs, contentType: "application/cbor", body: "x")
         #expect(code == 415)
         (code, status) = try await send(transport, "POST", pvcs, body: #"{"apiVersion":"v1","kind":"PersistentVolumeClaim","metadata":{"name":"x"},"spec":{}}"#)
         #expect(code == 422)
@@ -50,14 +53,15 @@ import Testing
         let paths = ["/api/v1/namespaces/default/persistentvolumeclaims", "/api/v1/namespaces/default/pods",
                      "/apis/apps/v1/namespaces/default/deployments", "/api/v1/persistentvolumes", "/apis/storage.k8s.io/v1/storageclasses"]
         let fragments = ["{", "}", "[", "]", "\"", ":", ",", "null", "true", "1e999", "-", "\\u", "metadata", "spec", "\"name\"",
-                         "{\"apiVersion\":\"v1\"", "\u{0}", "\u{FFFF}", "💥", "9999999999999999999999", "[[[[[[[[[[", "\"\\ud800\""]
+                         "{\"apiVersion\":\"v1\"", "\u{0}", "k8s\u{0}", "\n\u{2}\n\u{1}", "\u{12}\u{4}", "\u{FFFF}", "💥", "9999999999999999999999", "[[[[[[[[[[", "\"\\ud800\""]
         var bodies: [(String, String, String)] = []
         for _ in 0..<10_000 {
             let count = Int.random(in: 0...12, using: &generator)
             let body = (0..<count).map { _ in fragments.randomElement(using: &generator) ?? "" }.joined()
             let method = ["POST", "PUT", "PATCH"].randomElement(using: &generator) ?? "POST"
             let type = ["application/json", "application/yaml", "application/merge-patch+json", "application/json-patch+json",
-                        "application/strategic-merge-patch+json", "application/apply-patch+yaml", "text/plain"].randomElement(using: &generator) ?? ""
+                        "application/strategic-merge-patch+json", "application/apply-patch+yaml", "text/plain",
+                        "application/vnd.kubernetes.protobuf"].randomElement(using: &generator) ?? ""
             let path = (paths.randomElement(using: &generator) ?? "") + (method == "POST" ? "" : "/x")
             bodies.append((method, path, type + "|" + body))
         }

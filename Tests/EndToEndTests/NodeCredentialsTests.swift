@@ -61,8 +61,8 @@ import Testing
         try await forbidden("create", "--raw", "/api/v1/namespaces/default/pods/on-b/binding", "-f", "-", input: binding)
         try await node.callOK("delete", "pod", "on-a", "--wait=false")
 
-        // Of the secrets, only its own proxy token (`kubectl create secret` would send
-        // protobuf, which Ballast does not read: apply JSON).
+        // Of the secrets, only its own proxy token (applied as JSON; `kubectl create secret`'s
+        // protobuf path is covered by KubectlCreateTests).
         func secret(_ name: String, in namespace: String) -> String {
             #"{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "\#(name)", "namespace": "\#(namespace)"}, "stringData": {"k": "v"}}"#
         }

@@ -5,7 +5,28 @@ import BallastAPI
 struct Discovery: Sendable {
     let registry: ResourceRegistry
     /// Extra subresources (plural/sub → verbs), e.g. pods/log.
-    let extraSubresources: [(resource: String, subresource: String, verbs: [String], kind: String?)]
+    let extraSubresources: [Subresource]
+
+    /// A subresource served outside the generic object lifecycle, as discovery lists it.
+    struct Subresource: Sendable {
+        var resource: String
+        var subresource: String
+        var verbs: [String]
+        /// The subresource's kind when it differs from the resource's.
+        var kind: String?
+        /// The group and version of that kind, when they differ from the resource's.
+        var group: String?
+        var version: String?
+
+        init(resource: String, subresource: String, verbs: [String], kind: String? = nil, group: String? = nil, version: String? = nil) {
+            self.resource = resource
+            self.subresource = subresource
+            self.verbs = verbs
+            self.kind = kind
+            self.group = group
+            self.version = version
+        }
+    }
 
     static let objectVerbs: [JSONValue] = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
     static let subresourceVerbs: [JSONValue] = ["get", "patch", "update"]
@@ -57,9 +78,14 @@ struct Discovery: Sendable {
                                   "group": "autoscaling", "version": "v1", "kind": "Scale", "verbs": .array(Discovery.subresourceVerbs)])
             }
             for extra in extraSubresources where extra.resource == info.plural {
-                resources.append(["name": .string("\(info.plural)/\(extra.subresource)"), "singularName": "",
-                                  "namespaced": .bool(info.namespaced), "kind": .string(extra.kind ?? info.kind),
-                                  "verbs": .array(extra.verbs.map { .string($0) })])
+                var entry: [String: JSONValue] = [
+                    "name": .string("\(info.plural)/\(extra.subresource)"), "singularName": "",
+                    "namespaced": .bool(info.namespaced), "kind": .string(extra.kind ?? info.kind),
+                    "verbs": .array(extra.verbs.map { .string($0) }),
+                ]
+                if let group = extra.group { entry["group"] = .string(group) }
+                if let version = extra.version { entry["version"] = .string(version) }
+                resources.append(.object(entry))
             }
         }
         let groupVersion = group.isEmpty ? version : "\(group)/\(version)"

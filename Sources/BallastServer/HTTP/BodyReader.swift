@@ -1,14 +1,16 @@
 import BallastAPI
 import Yams
 
-/// Reads request bodies: JSON, YAML, and the patch media types, into JSON values.
+/// Reads request bodies: JSON, YAML, the patch media types, and Kubernetes protobuf for
+/// the kinds typed clients write (see `Protobuf/`), into JSON values.
 enum BodyReader {
     /// The media type without parameters, lower-cased ("application/json").
     static func mediaType(_ contentType: String) -> String {
         String(contentType.split(separator: ";").first ?? "").trimmingCharacters(in: " ").lowercased()
     }
 
-    /// The body as a JSON value; 400 for malformed JSON or YAML, 415 for other media types.
+    /// The body as a JSON value; 400 for malformed JSON, YAML or protobuf, 415 for other
+    /// media types and for protobuf kinds or fields the server has no table for.
     static func value(of request: APIRequest) throws(APIError) -> JSONValue {
         let type = mediaType(request.contentType)
         switch type {
@@ -17,6 +19,8 @@ enum BodyReader {
             return try parseJSON(request.body)
         case "application/yaml", "application/apply-patch+yaml", "application/x-yaml", "text/yaml":
             return try parseYAMLOrJSON(request.body)
+        case "application/vnd.kubernetes.protobuf":
+            return try parseProtobuf(request.body)
         default:
             throw APIError.unsupportedMediaType(type)
         }
@@ -28,6 +32,15 @@ enum BodyReader {
             return try JSONValue.parse(bytes)
         } catch {
             throw APIError.badRequest("the body of the request could not be decoded as JSON: \(error.description)")
+        }
+    }
+
+    static func parseProtobuf(_ bytes: [UInt8]) throws(APIError) -> JSONValue {
+        if bytes.isEmpty { throw APIError.badRequest("the request body is empty") }
+        do {
+            return try ProtobufEnvelope.decode(bytes)
+        } catch {
+            throw error.apiError
         }
     }
 
