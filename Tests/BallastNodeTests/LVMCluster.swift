@@ -108,10 +108,14 @@ final class LVMCluster: Sendable {
 
     private func tearDown() async {
         for agent in agents.value.values { agent.kill() }
-        for node in nodes {
-            await NodeTeardown.run(root: node.root, nodeName: node.name)
-            node.group.tearDown()
-            try? FileManager.default.removeItem(atPath: node.root)
+        await withTaskGroup(of: Void.self) { group in
+            for node in nodes {
+                group.addTask {
+                    await NodeTeardown.run(root: node.root, nodeName: node.name)
+                    node.group.tearDown()
+                    try? FileManager.default.removeItem(atPath: node.root)
+                }
+            }
         }
     }
 
