@@ -237,13 +237,15 @@ struct WorkloadTests {
     }
 
     /// One of three agents stops. Its Deployment pods are evicted once the node is
-    /// unreachable for longer than they tolerate, and replaced on the others; the replica of
-    /// a StatefulSet whose claim is on that node's local volume waits Pending, saying why,
-    /// and returns to its data when the agent does.
-    @Test func aStoppedNodesPodsMoveUnlessALocalVolumeHoldsThemAndComeBackWithTheirData() async throws {
+    /// unreachable for longer than they tolerate, and replaced on the others; a StatefulSet
+    /// replica on an NFS claim comes back on another node with its data; the replica of a
+    /// StatefulSet whose claim is on that node's local volume waits Pending, saying why, and
+    /// returns to its data when the agent does.
+    @Test(.enabled(if: NFSServer.isEnabled, "needs nfs-ganesha"))
+    func aStoppedNodesPodsMoveUnlessALocalVolumeHoldsThemAndComeBackWithTheirData() async throws {
         let options = ["--node-monitor-grace-period", "16s", "--default-not-ready-toleration-seconds", "5",
                        "--default-unreachable-toleration-seconds", "5"]
-        try await LVMCluster.with(sizes: [2 << 30, 2 << 30, 2 << 30], serverOptions: options) { cluster in
+        try await NFSServer.with { nfs in try await LVMCluster.with(sizes: [2 << 30, 2 << 30, 2 << 30], serverOptions: options) { cluster in
             let client = cluster.client
             let kubectl = Kubectl(kubeconfig: cluster.kubeconfig)
             try await kubectl.callOK("apply", "-f", "-", input: Self.keeper)
@@ -260,6 +262,15 @@ struct WorkloadTests {
             })
             try await kubectl.callOK("exec", keeper.name, "--", "sh", "-c", "echo written-before > /data/marker")
             let claim = try await client.get(PersistentVolumeClaim.self, namespace: "default", name: "data-" + keeper.name)
+
+            // A replica on NFS, placed on the same node by cordoning the others for a moment.
+            let others = cluster.nodes.map(\.name).filter { $0 != stopped.name }
+            try await Self.succeeds(kubectl, ["cordon"] + others)
+            try await kubectl.callOK("apply", "-f", "-", input: Self.roamer(nfs))
+            let roamer = try await cluster.waitForPod("roamer-0") { Self.isRunning($0) }
+            try await Self.succeeds(kubectl, ["uncordon"] + others)
+            #expect(roamer.spec?.nodeName == stopped.name)
+            try await kubectl.callOK("exec", "roamer-0", "--", "sh", "-c", "echo roams > /data/marker")
             let volumeCount = try await client.list(PersistentVolume.self).items.count
 
             cluster.stopAgent(stopped)
@@ -271,6 +282,9 @@ struct WorkloadTests {
                 let pods = try await Self.pods(cluster, app: "nginx")
                 return pods.count == 6 && pods.allSatisfy { Self.isRunning($0) && $0.spec?.nodeName != stopped.name }
             }, "the Deployment's pods run on the other nodes")
+            let moved = try await cluster.waitForPod("roamer-0") { $0.uid != roamer.uid && Self.isRunning($0) }
+            #expect(moved.spec?.nodeName != stopped.name)
+            #expect(try await kubectl.callOK("exec", "roamer-0", "--", "cat", "/data/marker") == "roams\n", "the NFS replica found its data elsewhere")
 
             // The keeper replica is recreated but stays Pending: its volume is on the stopped
             // node, and it never gets a new, empty one.
@@ -292,7 +306,39 @@ struct WorkloadTests {
             let back = try await cluster.waitForPod(keeper.name) { Self.isRunning($0) }
             #expect(back.spec?.nodeName == stopped.name)
             #expect(try await kubectl.callOK("exec", keeper.name, "--", "cat", "/data/marker") == "written-before\n")
-        }
+        } }
+    }
+
+    /// A StatefulSet of one busybox replica with a claim on `nfs`'s export.
+    static func roamer(_ nfs: NFSServer) -> String {
+        """
+        apiVersion: storage.k8s.io/v1
+        kind: StorageClass
+        metadata: {name: nfs}
+        provisioner: ballast.io/nfs
+        parameters: {server: 127.0.0.1, share: \(nfs.exportPath), onDelete: delete}
+        mountOptions: [nfsvers=3, \(nfs.mountOptions.joined(separator: ", "))]
+        ---
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: roamer}
+        spec:
+          serviceName: roamer
+          replicas: 1
+          selector: {matchLabels: {app: roamer}}
+          template:
+            metadata: {labels: {app: roamer}}
+            spec:
+              terminationGracePeriodSeconds: 1
+              containers:
+              - {name: main, image: busybox, command: ["sh", "-c", "sleep 3600"], volumeMounts: [{name: data, mountPath: /data}]}
+          volumeClaimTemplates:
+          - metadata: {name: data}
+            spec:
+              accessModes: ["ReadWriteMany"]
+              storageClassName: nfs
+              resources: {requests: {storage: 1Gi}}
+        """
     }
 
     /// A StatefulSet of three busybox replicas, each with a 1 GiB local-lvm claim.
