@@ -1,11 +1,9 @@
-import Synchronization
-
 /// A counter family: a value per label set that only goes up (requests, failures).
 public final class Counter: MetricsCollector {
     public let name: String
     public let help: String
     public let labelNames: [String]
-    private let values = Mutex<[[String]: Double]>([:])
+    private let series = SeriesValues()
 
     /// Makes a counter; `MetricsRegistry.counter` makes and registers one.
     public init(name: String, help: String, labelNames: [String] = []) {
@@ -21,17 +19,13 @@ public final class Counter: MetricsCollector {
     public func increment(by amount: Double = 1, labels: [String] = []) {
         precondition(amount >= 0, "a counter only goes up")
         MetricRules.check(labels, of: self.name, names: labelNames)
-        values.withLock { $0[labels, default: 0] += amount }
+        series.modify(labels) { $0 = ($0 ?? 0) + amount }
     }
 
     /// The current value of the series of `labels` (0 when it has none yet).
-    public func value(labels: [String] = []) -> Double { values.withLock { $0[labels] ?? 0 } }
+    public func value(labels: [String] = []) -> Double { series.value(labels) ?? 0 }
 
     public func collect() -> [MetricFamily] {
-        let snapshot = values.withLock { $0 }
-        let samples = snapshot.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map {
-            MetricSample(labels: MetricRules.labels(labelNames, $0.key), value: $0.value)
-        }
-        return [MetricFamily(name: name, help: help, type: .counter, samples: samples)]
+        [MetricFamily(name: name, help: help, type: .counter, samples: series.samples(labelNames: labelNames))]
     }
 }

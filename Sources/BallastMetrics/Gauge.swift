@@ -1,11 +1,9 @@
-import Synchronization
-
 /// A gauge family: a value per label set that goes up and down (pods running, bytes free).
 public final class Gauge: MetricsCollector {
     public let name: String
     public let help: String
     public let labelNames: [String]
-    private let values = Mutex<[[String]: Double]>([:])
+    private let series = SeriesValues()
 
     /// Makes a gauge; `MetricsRegistry.gauge` makes and registers one.
     public init(name: String, help: String, labelNames: [String] = []) {
@@ -20,28 +18,24 @@ public final class Gauge: MetricsCollector {
     /// Sets the series of `labels` to `value`.
     public func set(_ value: Double, labels: [String] = []) {
         MetricRules.check(labels, of: name, names: labelNames)
-        values.withLock { $0[labels] = value }
+        series.modify(labels) { $0 = value }
     }
 
     /// Adds `amount` (maybe negative) to the series of `labels`.
     public func add(_ amount: Double, labels: [String] = []) {
         MetricRules.check(labels, of: name, names: labelNames)
-        values.withLock { $0[labels, default: 0] += amount }
+        series.modify(labels) { $0 = ($0 ?? 0) + amount }
     }
 
     /// Removes the series of `labels` (its object is gone).
     public func remove(labels: [String]) {
-        _ = values.withLock { $0.removeValue(forKey: labels) }
+        series.remove(labels)
     }
 
     /// The current value of the series of `labels`, if it has one.
-    public func value(labels: [String] = []) -> Double? { values.withLock { $0[labels] } }
+    public func value(labels: [String] = []) -> Double? { series.value(labels) }
 
     public func collect() -> [MetricFamily] {
-        let snapshot = values.withLock { $0 }
-        let samples = snapshot.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map {
-            MetricSample(labels: MetricRules.labels(labelNames, $0.key), value: $0.value)
-        }
-        return [MetricFamily(name: name, help: help, type: .gauge, samples: samples)]
+        [MetricFamily(name: name, help: help, type: .gauge, samples: series.samples(labelNames: labelNames))]
     }
 }

@@ -40,9 +40,7 @@ extension Ballast {
 
             func run() async throws {
                 let client = try options.client()
-                guard let claim = try await client.getIfPresent(PersistentVolumeClaim.self, namespace: namespace, name: name) else {
-                    throw ValidationError("persistentvolumeclaim \"\(name)\" not found in namespace \"\(namespace)\"")
-                }
+                let claim = try await client.existingClaim(namespace: namespace, name: name)
                 let explanation = ClaimExplanation(
                     claim: claim, volumes: try await client.list(PersistentVolume.self).items,
                     classes: try await client.list(StorageClass.self).items, capacities: try await client.list(CSIStorageCapacity.self).items,
@@ -65,9 +63,7 @@ extension Ballast {
 
             func run() async throws {
                 let client = try options.client()
-                guard let claim = try await client.getIfPresent(PersistentVolumeClaim.self, namespace: namespace, name: name) else {
-                    throw ValidationError("persistentvolumeclaim \"\(name)\" not found in namespace \"\(namespace)\"")
-                }
+                let claim = try await client.existingClaim(namespace: namespace, name: name)
                 var volume: PersistentVolume?
                 if let bound = claim.spec?.volumeName, !bound.isEmpty { volume = try await client.getIfPresent(PersistentVolume.self, name: bound) }
                 let pods = try await client.list(Pod.self, namespace: namespace).items
@@ -101,5 +97,15 @@ extension Ballast {
                 print(try options.format.render(report) { report.table.text }, terminator: "")
             }
         }
+    }
+}
+
+extension KubeClient {
+    /// The claim, or an error naming it when there is none.
+    func existingClaim(namespace: String, name: String) async throws -> PersistentVolumeClaim {
+        guard let claim = try await getIfPresent(PersistentVolumeClaim.self, namespace: namespace, name: name) else {
+            throw ValidationError("persistentvolumeclaim \"\(name)\" not found in namespace \"\(namespace)\"")
+        }
+        return claim
     }
 }
