@@ -13,14 +13,7 @@ struct SharedNFSVolumeTests {
         try await NFSServer.with { nfs in
             try await LVMCluster.with(sizes: [1 << 30, 1 << 30]) { cluster in
                 let kubectl = Kubectl(kubeconfig: cluster.kubeconfig)
-                try await kubectl.callOK("apply", "-f", "-", input: """
-                    apiVersion: storage.k8s.io/v1
-                    kind: StorageClass
-                    metadata: {name: nfs}
-                    provisioner: ballast.io/nfs
-                    parameters: {server: 127.0.0.1, share: \(nfs.exportPath), onDelete: delete}
-                    mountOptions: [nfsvers=3, \(nfs.mountOptions.joined(separator: ", "))]
-                    reclaimPolicy: Delete
+                try await kubectl.callOK("apply", "-f", "-", input: nfs.storageClassManifest + """
                     ---
                     apiVersion: v1
                     kind: PersistentVolumeClaim
@@ -72,5 +65,22 @@ struct SharedNFSVolumeTests {
             (try? await kubectl.callOK("exec", pod, "--", "redis-cli", "PING")) == "PONG\n"
         }
         try #require(answering, "redis in \(pod) answers")
+    }
+}
+
+extension NFSServer {
+    /// StorageClass "nfs" on this server's export, as StorageClasses/nfs.yaml makes it for
+    /// `ballast up` (NFSv3, Delete).
+    var storageClassManifest: String {
+        """
+        apiVersion: storage.k8s.io/v1
+        kind: StorageClass
+        metadata: {name: nfs}
+        provisioner: ballast.io/nfs
+        parameters: {server: 127.0.0.1, share: \(exportPath), onDelete: delete}
+        mountOptions: [nfsvers=3, \(mountOptions.joined(separator: ", "))]
+        reclaimPolicy: Delete
+
+        """
     }
 }

@@ -311,13 +311,7 @@ struct WorkloadTests {
 
     /// A StatefulSet of one busybox replica with a claim on `nfs`'s export.
     static func roamer(_ nfs: NFSServer) -> String {
-        """
-        apiVersion: storage.k8s.io/v1
-        kind: StorageClass
-        metadata: {name: nfs}
-        provisioner: ballast.io/nfs
-        parameters: {server: 127.0.0.1, share: \(nfs.exportPath), onDelete: delete}
-        mountOptions: [nfsvers=3, \(nfs.mountOptions.joined(separator: ", "))]
+        nfs.storageClassManifest + """
         ---
         apiVersion: apps/v1
         kind: StatefulSet
