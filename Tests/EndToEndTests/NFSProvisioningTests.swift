@@ -160,6 +160,65 @@ import Testing
         #expect(try String(contentsOfFile: fixture.nfs.hostPath("archived-" + archivedDirectory) + "/file", encoding: .utf8) == "precious")
     }
 
+    /// `ballast pvc delete --dry-run` says what each policy will do and changes nothing;
+    /// deleting for real then does what it said.
+    @Test func theDryRunForecastOfEachPolicyChangesNothingAndComesTrue() throws {
+        let fixture = try Fixture()
+        try fixture.storageClass("nfs-archive", onDelete: "archive")
+        try fixture.storageClass("nfs-retain", reclaimPolicy: "Retain")
+        try fixture.storageClass("nfs-delete")
+        for (claim, className) in [("archived", "nfs-archive"), ("kept", "nfs-retain"), ("destroyed", "nfs-delete")] {
+            try fixture.claim(claim, className: className)
+        }
+        // Recycle is for static volumes: one on a directory made by hand.
+        try FileManager.default.createDirectory(atPath: fixture.nfs.hostPath("static"), withIntermediateDirectories: true)
+        try fixture.kubectl.ok("apply", "-f", "-", input: """
+            apiVersion: v1
+            kind: PersistentVolume
+            metadata: {name: recycled}
+            spec:
+              capacity: {storage: 1Gi}
+              accessModes: [ReadWriteMany]
+              persistentVolumeReclaimPolicy: Recycle
+              mountOptions: [\(fixture.nfs.mountOptions.joined(separator: ", "))]
+              nfs: {server: 127.0.0.1, path: \(fixture.nfs.exportPath)/static}
+            ---
+            apiVersion: v1
+            kind: PersistentVolumeClaim
+            metadata: {name: scrubbed}
+            spec:
+              storageClassName: ""
+              volumeName: recycled
+              accessModes: [ReadWriteMany]
+              resources: {requests: {storage: 1Gi}}
+            """)
+        let claims = ["archived", "kept", "destroyed", "scrubbed"]
+        for claim in claims { #expect(fixture.waitFor("pvc", claim, phase: "Bound"), "\(claim) binds") }
+        let before = fixture.exportEntries()
+        let ballast = try BallastBinary.path
+        func forecast(_ claim: String, dryRun: Bool = true) throws -> CommandResult {
+            try CommandRunner.run(ballast, ["pvc", "delete", claim, "--kubeconfig", fixture.cluster.server.kubeconfig] + (dryRun ? ["--dry-run"] : []))
+        }
+        for claim in claims {
+            let said = try forecast(claim)
+            // Each claim is named after what its data will go through.
+            #expect(said.succeeded && said.stdout.contains(" \(claim) ") && said.stdout.contains(fixture.nfs.exportPath), "\(said)")
+        }
+        for claim in claims { #expect(fixture.phase("pvc", claim) == "Bound", "the dry run left \(claim) alone") }
+        #expect(fixture.exportEntries() == before)
+
+        let archivedDirectory = "default-archived-" + (try fixture.volumeName(of: "archived"))
+        let keptVolume = try fixture.volumeName(of: "kept")
+        let destroyedDirectory = "default-destroyed-" + (try fixture.volumeName(of: "destroyed"))
+        for claim in ["archived", "kept", "destroyed"] { #expect(try forecast(claim, dryRun: false).succeeded) }
+        #expect(Kubectl.eventually(timeout: 30, interval: 0.1) {
+            let entries = fixture.exportEntries()
+            return entries.contains("archived-" + archivedDirectory) && !entries.contains(destroyedDirectory)
+        }, "archived and destroyed as forecast: \(fixture.exportEntries())")
+        #expect(fixture.waitFor("pv", keptVolume, phase: "Released"), "kept as forecast")
+        #expect(fixture.exportEntries().contains("default-kept-" + keptVolume))
+    }
+
     @Test func reclaimPolicyRetainLeavesTheVolumeReleasedWithItsFiles() throws {
         let fixture = try Fixture()
         try fixture.storageClass("nfs-retain", reclaimPolicy: "Retain")
