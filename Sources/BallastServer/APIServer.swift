@@ -93,7 +93,7 @@ public final class APIServer: Sendable {
         ("namespaces", "finalize", ["update"], nil),
         ("pods", "binding", ["create"], "Binding"),
         ("pods", "log", ["get"], nil),
-        ("nodes", "proxy", ["get"], nil),
+        ("nodes", "proxy", ["get", "delete"], nil),
     ]
 
     /// The admin token from the tokens file.
