@@ -110,7 +110,10 @@ struct StorageOrphansTests {
     /// through a loop device over its extents, detached afterwards.
     static func makeLogicalVolume(_ name: String, on node: LVMCluster.Node, file: String?) throws {
         let group = node.group
-        try group.lvm(["lvcreate", "-an", "-Zn", "-Wn", "-L", "64m", "-n", name, group.name])
+        // The fixture's lvm.conf turns activation on wherever /dev/mapper/control exists,
+        // even when the kernel has no device-mapper (as here); the agent keeps it off.
+        try group.lvm(["lvcreate", "--config", "global { activation = \(DeviceMapper.isAvailable ? 1 : 0) }", "-an", "-Zn", "-Wn",
+                       "--alloc", "contiguous", "-L", "64m", "-n", name, group.name])
         func value(_ arguments: [String]) throws -> String {
             try group.lvm(arguments + ["--noheadings", "--units", "b", "--nosuffix"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         }
