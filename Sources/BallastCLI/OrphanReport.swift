@@ -6,7 +6,8 @@ public import BallastStorage
 /// directories from a listing of each NFS class's share, one level deep.
 ///
 /// The rules (`StorageReferences`), leaning towards "accounted for":
-/// - an object a volume names (or anything inside or around it) is not listed at all;
+/// - an object a volume names (or anything inside or around it), or a directory a pod's
+///   hostPath volume uses, is not listed at all;
 /// - an object named "pvc-<uid>" after an existing claim is `provisioning`, not an orphan:
 ///   its driver made it and has not written the PersistentVolume yet;
 /// - an NFS directory "archived-…" is an `archive` (a deleted volume kept by onDelete:
@@ -86,8 +87,9 @@ public struct OrphanReport: Sendable, Codable, Equatable {
     public var problems: [String]
 
     /// Compares what the nodes and shares hold with the volumes and claims.
+    /// `pods`' hostPath volumes account for the local-path directories they use.
     public init(inventories: [StorageInventory], nfs: [NFSListing] = [], volumes: [PersistentVolume], claims: [PersistentVolumeClaim],
-                problems: [String] = []) {
+                pods: [Pod] = [], problems: [String] = []) {
         var entries: [Entry] = []
         for inventory in inventories {
             for volume in inventory.logicalVolumes where !volume.thinPool {
@@ -101,7 +103,8 @@ public struct OrphanReport: Sendable, Codable, Equatable {
                 entries.append(entry)
             }
             for directory in inventory.directories {
-                guard StorageReferences.volumes(namingPath: directory.path, in: volumes).isEmpty else { continue }
+                guard StorageReferences.volumes(namingPath: directory.path, in: volumes).isEmpty,
+                      StorageReferences.pods(usingHostPath: directory.path, node: inventory.node, in: pods).isEmpty else { continue }
                 var entry = Self.classify(directory.name, claims: claims, node: inventory.node, kind: .localPath, object: directory.path,
                                           orphanReason: "no PersistentVolume names this directory")
                 if directory.mounted { entry.reason += "; something is mounted there" }

@@ -27,6 +27,18 @@ public enum StorageReferences {
         }
     }
 
+    /// The pods on `node` (or on no node yet) with a hostPath volume at `path`, inside it or
+    /// around it: a directory a pod uses directly is in use without any volume naming it.
+    public static func pods(usingHostPath path: String, node: String, in pods: [Pod]) -> [Pod] {
+        pods.filter { pod in
+            guard (pod.spec?.nodeName ?? node) == node else { return false }
+            return (pod.spec?.volumes ?? []).contains { volume in
+                guard let hostPath = volume.source.hostPath else { return false }
+                return overlaps(hostPath.path, path)
+            }
+        }
+    }
+
     /// The volumes whose NFS source is on `server` at `path`, inside it or around it.
     public static func volumes(namingNFS server: String, path: String, in volumes: [PersistentVolume]) -> [PersistentVolume] {
         volumes.filter { volume in

@@ -87,7 +87,8 @@ extension Ballast.Storage {
             }
             let volumes = try await client.list(PersistentVolume.self).items
             let claims = try await client.list(PersistentVolumeClaim.self).items
-            return OrphanReport(inventories: inventories, nfs: listings, volumes: volumes, claims: claims, problems: problems)
+            let pods = try await client.list(Pod.self).items
+            return OrphanReport(inventories: inventories, nfs: listings, volumes: volumes, claims: claims, pods: pods, problems: problems)
         }
 
         private func adoptOrphan(_ object: String, report: OrphanReport, client: KubeClient) async throws {

@@ -89,6 +89,19 @@ struct OrphanReportTests {
         #expect(entry?.state == testCase.expected, "\(String(describing: entry))")
     }
 
+    @Test func aDirectoryAPodUsesAsHostPathIsNotAnOrphan() throws {
+        let pod = try JSONDecoder().decode(Pod.self, from: Data("""
+            {"metadata": {"name": "p", "namespace": "shop"}, "spec": {"nodeName": "node-1", "containers": [],
+             "volumes": [{"name": "v", "hostPath": {"path": "/var/lib/ballast/local-path/old/sub"}}]}}
+            """.utf8))
+        let report = OrphanReport(inventories: [Self.node], volumes: [], claims: [], pods: [pod])
+        #expect(!report.entries.contains { $0.object == "/var/lib/ballast/local-path/old" })
+        var elsewhere = pod
+        elsewhere.spec?.nodeName = "node-2"
+        let other = OrphanReport(inventories: [Self.node], volumes: [], claims: [], pods: [elsewhere])
+        #expect(other.entries.contains { $0.object == "/var/lib/ballast/local-path/old" })
+    }
+
     @Test func anNFSShareRootVolumeAccountsForEverythingInIt() throws {
         let whole = try Self.volume("all", source: #""nfs": {"server": "10.0.0.5", "path": "/export/"}"#)
         let report = OrphanReport(inventories: [], nfs: [Self.share], volumes: [whole], claims: [])

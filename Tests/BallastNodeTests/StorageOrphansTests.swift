@@ -96,6 +96,29 @@ struct StorageOrphansTests {
             }
             let left = try node.logicalVolumes()
             #expect(left.contains("handmade") && left.contains(provisioned), "\(left)")
+
+            // local-path: a directory nothing names is listed and purged; one a volume names
+            // is refused by the agent.
+            let base = node.root + "/local-path"
+            try FileManager.default.createDirectory(atPath: base + "/leftover/inner", withIntermediateDirectories: true)
+            try NodeTest.write(base + "/leftover/inner/data", "old\n")
+            try FileManager.default.createDirectory(atPath: base + "/kept", withIntermediateDirectories: true)
+            _ = try await client.create(try JSONDecoder().decode(PersistentVolume.self, from: Data("""
+                {"metadata": {"name": "kept"}, "spec": {"capacity": {"storage": "1Mi"}, "accessModes": ["ReadWriteOnce"],
+                 "persistentVolumeReclaimPolicy": "Retain", "local": {"path": "\(base)/kept"},
+                 "nodeAffinity": {"required": {"nodeSelectorTerms": [{"matchExpressions": [
+                   {"key": "kubernetes.io/hostname", "operator": "In", "values": ["\(node.name)"]}]}]}}}}
+                """.utf8)))
+            let directories = try Self.entries(try CommandRunner.run(ballast, ["storage", "orphans", "-o", "json"] + kubeconfig).stdout)
+            #expect(directories.contains { $0["object"] as? String == base + "/leftover" && $0["kind"] as? String == "local-path" }, "\(directories)")
+            #expect(!directories.contains { $0["object"] as? String == base + "/kept" })
+            let purgeDirectory = try CommandRunner.run(ballast, ["storage", "orphans", "--purge", base + "/leftover"] + kubeconfig)
+            #expect(purgeDirectory.succeeded, "\(purgeDirectory)")
+            #expect(!FileManager.default.fileExists(atPath: base + "/leftover"))
+            await #expect(throws: ClientError.self) {
+                _ = try await client.raw(ClientRequest(method: "DELETE", path: "/api/v1/nodes/\(node.name)/proxy/storage/local-path/kept"))
+            }
+            #expect(FileManager.default.fileExists(atPath: base + "/kept"))
         }
     }
 

@@ -161,6 +161,14 @@ final class NodeStorageEndpoint: Sendable {
         }
         if let refusal = await refusal(name: name, naming: { StorageReferences.volumes(namingPath: path, in: $0) }) { return refusal }
         do {
+            let pods = try await client.list(Pod.self).items
+            if let pod = StorageReferences.pods(usingHostPath: path, node: nodeName, in: pods).first {
+                return Reply(status: 409, body: "pod \(pod.metadata.namespace ?? "")/\(pod.metadata.name ?? "") uses \(path) as a hostPath volume")
+            }
+        } catch {
+            return Reply(status: 503, body: "cannot check the API server's pods, so nothing is removed: \(error)")
+        }
+        do {
             if try mounter.mounts().contains(where: { StorageReferences.overlaps($0.mountPoint, path) && $0.mountPoint.count >= path.count }) {
                 return Reply(status: 409, body: "\(path) on node \(nodeName) is mounted (or holds a mount)")
             }
