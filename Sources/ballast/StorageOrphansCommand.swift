@@ -13,7 +13,8 @@ extension Ballast.Storage {
             discussion: """
                 Asks each node's agent (through the API server's node proxy, as an admin) for its logical volumes and local-path \
                 directories, lists the top level of each NFS class's share, and compares them with the PersistentVolumes and claims. \
-                Anything a volume names, or that lies inside or around what a volume names, is left out. Storage named after an \
+                Anything a volume names, or that lies inside or around what a volume names, and any directory a pod's hostPath \
+                volume uses, is left out. Storage named after an \
                 existing claim (pvc-<uid>) is listed as provisioning, not as an orphan; NFS directories archived-* as archives.
 
                 --adopt OBJECT makes a PersistentVolume for one orphan: reclaim policy Retain, the source its driver would write \
