@@ -54,10 +54,11 @@ extension OrphanReport {
     /// would have written, its capacity, node affinity for node-local storage, and the
     /// adoption annotations.
     /// - Throws: `OrphanError` when the entry is not an orphan, or cannot be used as asked
-    ///   (a logical volume without a filesystem blkid recognises, unless `block`; a
-    ///   directory without a capacity; a name that is no valid volume name).
+    ///   (mounted on its node; a logical volume without a filesystem blkid recognises,
+    ///   unless `block`; a directory without a capacity; a name that is no valid volume name).
     public static func adoptingVolume(_ entry: Entry, storageClass: StorageClass?, options: Adoption, now: Time) throws(OrphanError) -> PersistentVolume {
         guard entry.state != .provisioning else { throw OrphanError("\(entry.object) is being provisioned for a claim; it is not an orphan") }
+        guard !entry.mounted else { throw OrphanError("\(entry.object) is mounted on its node: unmount it first, so that only pods mount it") }
         let name = try volumeName(entry, asked: options.name)
         var metadata = ObjectMeta(name: name)
         var annotations = [adoptedAtAnnotation: now.description,

@@ -66,9 +66,12 @@ public struct OrphanReport: Sendable, Codable, Equatable {
         public var reason: String
         /// For NFS, the class whose share holds it.
         public var storageClass: String?
+        /// Whether it (or, for a directory, something in it) is mounted on its node: then it
+        /// is neither adopted nor purged.
+        public var mounted: Bool
 
         public init(node: String?, kind: Kind, object: String, sizeBytes: Int64? = nil, filesystem: String? = nil, state: State, reason: String,
-                    storageClass: String? = nil) {
+                    storageClass: String? = nil, mounted: Bool = false) {
             self.node = node
             self.kind = kind
             self.object = object
@@ -77,6 +80,7 @@ public struct OrphanReport: Sendable, Codable, Equatable {
             self.state = state
             self.reason = reason
             self.storageClass = storageClass
+            self.mounted = mounted
         }
     }
 
@@ -99,7 +103,11 @@ public struct OrphanReport: Sendable, Codable, Equatable {
                                           orphanReason: "no PersistentVolume names this logical volume (\(made))")
                 entry.sizeBytes = volume.sizeBytes
                 entry.filesystem = volume.filesystem
-                if let mountPoint = volume.mountPoint { entry.reason += "; mounted at \(mountPoint)" }
+                if let mountPoint = volume.mountPoint {
+                    entry.reason += "; mounted at \(mountPoint)"
+                    entry.mounted = true
+                }
+                if let problem = volume.probeError { entry.reason += "; filesystem unknown (\(problem))" }
                 entries.append(entry)
             }
             for directory in inventory.directories {
@@ -107,7 +115,10 @@ public struct OrphanReport: Sendable, Codable, Equatable {
                       StorageReferences.pods(usingHostPath: directory.path, node: inventory.node, in: pods).isEmpty else { continue }
                 var entry = Self.classify(directory.name, claims: claims, node: inventory.node, kind: .localPath, object: directory.path,
                                           orphanReason: "no PersistentVolume names this directory")
-                if directory.mounted { entry.reason += "; something is mounted there" }
+                if directory.mounted {
+                    entry.reason += "; something is mounted there"
+                    entry.mounted = true
+                }
                 entries.append(entry)
             }
         }

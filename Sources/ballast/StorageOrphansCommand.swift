@@ -121,6 +121,7 @@ extension Ballast.Storage {
         private func purgeOrphan(_ object: String, report: OrphanReport, client: KubeClient) async throws {
             let entry = try report.entry(object, node: node)
             guard entry.state != .provisioning else { throw ValidationError("\(object) is not an orphan: \(entry.reason)") }
+            guard !entry.mounted else { throw ValidationError("\(object) is mounted on its node: unmount it first") }
             let location = entry.node.map { " on node \($0)" } ?? ""
             guard !dryRun else {
                 print("would remove \(entry.kind.rawValue) \(entry.object)\(location) and all its data (\(entry.reason))")

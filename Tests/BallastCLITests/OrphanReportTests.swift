@@ -139,7 +139,8 @@ struct OrphanReportTests {
     ]
 
     @Test func anLVIsAdoptedAsARetainCSIVolumeWithItsFilesystemSizeNodeAndAnnotations() throws {
-        let entry = try Self.report().entry("ballast/handmade", node: nil)
+        var entry = try Self.report().entry("ballast/handmade", node: nil)
+        entry.mounted = false
         let storageClass = try #require(OrphanReport.defaultClass(for: entry, classes: Self.classes))
         #expect(storageClass.name == "local-lvm-retain", "same volume group and filesystem, Retain first")
         let now = Time(Date(timeIntervalSince1970: 1_800_000_000))
@@ -158,12 +159,19 @@ struct OrphanReportTests {
 
     @Test func anLVWithoutARecognisedFilesystemIsAdoptedOnlyAsABlockDevice() throws {
         var entry = try Self.report().entry("ballast/handmade", node: nil)
+        entry.mounted = false
         entry.filesystem = nil
         #expect(throws: OrphanError.self) { try OrphanReport.adoptingVolume(entry, storageClass: nil, options: .init(), now: .now()) }
         entry.filesystem = "swap"
         #expect(throws: OrphanError.self) { try OrphanReport.adoptingVolume(entry, storageClass: nil, options: .init(), now: .now()) }
         let block = try OrphanReport.adoptingVolume(entry, storageClass: nil, options: .init(block: true), now: .now())
         #expect(block.spec?.volumeMode == "Block" && block.spec?.csi?.fsType == nil)
+    }
+
+    @Test func somethingMountedIsNotAdopted() throws {
+        let entry = try Self.report().entry("ballast/handmade", node: nil)
+        #expect(entry.mounted)
+        #expect(throws: OrphanError.self) { try OrphanReport.adoptingVolume(entry, storageClass: nil, options: .init(), now: .now()) }
     }
 
     @Test func aDirectoryNeedsASizeAndGetsALocalSource() throws {
@@ -186,11 +194,13 @@ struct OrphanReportTests {
 
     @Test func provisioningStorageAndBadNamesAreRefused() throws {
         let report = try Self.report()
+        let gone = try report.entry("ballast/pvc-gone", node: nil)
+        #expect(try OrphanReport.adoptingVolume(gone, storageClass: nil, options: .init(name: "good.name-1"), now: .now()).name == "good.name-1")
         #expect(throws: OrphanError.self) {
             try OrphanReport.adoptingVolume(try report.entry("ballast/pvc-u2", node: nil), storageClass: nil, options: .init(), now: .now())
         }
         #expect(throws: OrphanError.self) {
-            try OrphanReport.adoptingVolume(try report.entry("ballast/handmade", node: nil), storageClass: nil, options: .init(name: "Bad_Name"), now: .now())
+            try OrphanReport.adoptingVolume(try report.entry("ballast/pvc-gone", node: nil), storageClass: nil, options: .init(name: "Bad_Name"), now: .now())
         }
     }
 
