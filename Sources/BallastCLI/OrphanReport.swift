@@ -176,9 +176,3 @@ public struct OrphanReport: Sendable, Codable, Equatable {
         return text
     }
 }
-
-/// A refusal of `ballast storage orphans`, in words for the user.
-public struct OrphanError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
-}
