@@ -26,9 +26,14 @@ struct StorageOrphansTests {
             _ = try await cluster.waitForPod("maker") { $0.status?.containerStatuses?.first?.ready == true }
             let provisioned = "pvc-" + made.uid
 
-            // Made by hand, while the agent is idle: ext4 with a file, and a spare.
+            // Made by hand, while the agent is idle: ext4 with a file, and a spare. And one
+            // named as the driver names a volume it is provisioning for a claim that has no
+            // volume yet (the crash point node-provision-before-pv leaves that).
             try Self.makeLogicalVolume("handmade", on: node, file: "hello from before\n")
             try Self.makeLogicalVolume("spare", on: node, file: nil)
+            let waiting = try await client.create(LVMCluster.claim("waiting", size: "64Mi"))
+            let inFlight = "pvc-" + waiting.uid
+            try Self.makeLogicalVolume(inFlight, on: node, file: nil)
 
             let listed = try CommandRunner.run(ballast, ["storage", "orphans", "-o", "json"] + kubeconfig)
             try #require(listed.succeeded, "\(listed)")
@@ -38,6 +43,12 @@ struct StorageOrphansTests {
             #expect(handmade["filesystem"] as? String == "ext4" && handmade["sizeBytes"] as? Int == 64 << 20, "\(handmade)")
             #expect(entries.contains { $0["object"] as? String == "ballast/spare" })
             #expect(!entries.contains { ($0["object"] as? String ?? "").contains(provisioned) }, "the provisioned claim's volume is no orphan")
+            let pending = entries.first { $0["object"] as? String == "ballast/" + inFlight }
+            #expect(pending?["state"] as? String == "provisioning", "\(String(describing: pending))")
+            #expect(try LinuxLoopDeviceManager().attachments(of: node.group.device).allSatisfy { !$0.readOnly },
+                    "the read-only loop devices of the filesystem probes are gone")
+            let yaml = try CommandRunner.run(ballast, ["storage", "orphans", "-o", "yaml"] + kubeconfig)
+            #expect(yaml.succeeded && yaml.stdout.contains("object: ballast/handmade"), "\(yaml)")
             let table = try CommandRunner.run(ballast, ["storage", "orphans"] + kubeconfig)
             #expect(table.succeeded && table.stdout.contains("ballast/handmade") && table.stdout.contains("not made by Ballast"), "\(table)")
 
@@ -94,8 +105,16 @@ struct StorageOrphansTests {
             } catch {
                 #expect("\(error)".contains("names"), "\(error)")
             }
+            let inFlightPurge = try CommandRunner.run(ballast, ["storage", "orphans", "--purge", "ballast/" + inFlight] + kubeconfig)
+            #expect(!inFlightPurge.succeeded && inFlightPurge.stderr.contains("not an orphan"), "\(inFlightPurge)")
+            do {
+                _ = try await client.raw(ClientRequest(method: "DELETE", path: "/api/v1/nodes/\(node.name)/proxy/storage/lvm/ballast/\(inFlight)"))
+                Issue.record("the agent removed a volume being provisioned")
+            } catch {
+                #expect("\(error)".contains("being provisioned"), "\(error)")
+            }
             let left = try node.logicalVolumes()
-            #expect(left.contains("handmade") && left.contains(provisioned), "\(left)")
+            #expect(left.contains("handmade") && left.contains(provisioned) && left.contains(inFlight), "\(left)")
 
             // local-path: a directory nothing names is listed and purged; one a volume names
             // is refused by the agent.
