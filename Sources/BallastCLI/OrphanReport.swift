@@ -125,7 +125,7 @@ public struct OrphanReport: Sendable, Codable, Equatable {
         for listing in nfs {
             for name in listing.directories {
                 let path = StorageReferences.normalized(listing.share + "/" + name)
-                guard StorageReferences.volumes(namingNFS: listing.server, path: path, in: volumes).isEmpty else { continue }
+                guard StorageReferences.volumes(namingNFSPath: path, in: volumes).isEmpty else { continue }
                 var entry = Self.classify(name, claims: claims, node: nil, kind: .nfs, object: "\(listing.server):\(path)",
                                           orphanReason: "no PersistentVolume names this directory or anything in it")
                 if entry.state == .orphan, name.hasPrefix("archived-") {

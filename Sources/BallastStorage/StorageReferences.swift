@@ -39,10 +39,12 @@ public enum StorageReferences {
         }
     }
 
-    /// The volumes whose NFS source is on `server` at `path`, inside it or around it.
-    public static func volumes(namingNFS server: String, path: String, in volumes: [PersistentVolume]) -> [PersistentVolume] {
+    /// The NFS volumes whose path is `path`, inside it or around it, on any server: one
+    /// server has several names (an address, a host name, an alias), and telling two
+    /// servers apart by name could call a directory in use an orphan.
+    public static func volumes(namingNFSPath path: String, in volumes: [PersistentVolume]) -> [PersistentVolume] {
         volumes.filter { volume in
-            guard let nfs = volume.spec?.nfs, nfs.server == server else { return false }
+            guard let nfs = volume.spec?.nfs else { return false }
             return overlaps(nfs.path, path)
         }
     }

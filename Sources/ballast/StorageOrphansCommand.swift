@@ -161,7 +161,7 @@ extension Ballast.Storage {
             let relative = String(parts[1].dropFirst(share == "/" ? 1 : share.count + 1))
             guard !relative.isEmpty, !relative.contains("/") else { throw ValidationError("\(entry.object) is not directly in the share") }
             let volumes = try await client.list(PersistentVolume.self).items
-            if let volume = StorageReferences.volumes(namingNFS: parts[0], path: parts[1], in: volumes).first {
+            if let volume = StorageReferences.volumes(namingNFSPath: parts[1], in: volumes).first {
                 throw ValidationError("persistentvolume \(volume.name) names \(entry.object) now: it is not an orphan")
             }
             let mountOptions: NFSMountOptions

@@ -102,6 +102,12 @@ struct OrphanReportTests {
         #expect(other.entries.contains { $0.object == "/var/lib/ballast/local-path/old" })
     }
 
+    @Test func anNFSVolumeNamingTheServerOtherwiseStillAccountsForItsDirectory() throws {
+        let aliased = try Self.volume("alias", source: #""nfs": {"server": "nfs.example", "path": "/export/left"}"#)
+        let report = OrphanReport(inventories: [], nfs: [Self.share], volumes: [aliased], claims: [])
+        #expect(!report.entries.contains { $0.object == "10.0.0.5:/export/left" })
+    }
+
     @Test func anNFSShareRootVolumeAccountsForEverythingInIt() throws {
         let whole = try Self.volume("all", source: #""nfs": {"server": "10.0.0.5", "path": "/export/"}"#)
         let report = OrphanReport(inventories: [], nfs: [Self.share], volumes: [whole], claims: [])
