@@ -97,7 +97,7 @@ public final class APIServer: Sendable {
         .init(resource: "pods", subresource: "binding", verbs: ["create"], kind: "Binding"),
         .init(resource: "pods", subresource: "eviction", verbs: ["create"], kind: "Eviction", group: "policy", version: "v1"),
         .init(resource: "pods", subresource: "log", verbs: ["get"]),
-        .init(resource: "nodes", subresource: "proxy", verbs: ["get"]),
+        .init(resource: "nodes", subresource: "proxy", verbs: ["get", "delete"]),
     ]
 
     /// The admin token from the tokens file.

@@ -81,7 +81,7 @@ extension Ballast {
     /// `ballast storage …`: the cluster's storage as a whole.
     struct Storage: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Storage across the cluster: capacity per node and class.", subcommands: [Capacity.self])
+            abstract: "Storage across the cluster: capacity per node and class, and storage no volume accounts for.", subcommands: [Capacity.self, Orphans.self])
 
         struct Capacity: AsyncParsableCommand {
             static let configuration = CommandConfiguration(

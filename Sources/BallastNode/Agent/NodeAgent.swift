@@ -31,6 +31,7 @@ public final class NodeAgent: Sendable {
     private let workers = Mutex<[String: PodWorker]>([:])
     private let syncing = Mutex<Set<String>>([])
     private let streamServer: NodeStreamServer
+    private let storageEndpoint: NodeStorageEndpoint
     private let events: EventRecorder
     private let proxyToken: String
     /// The LVM driver, once lvm is open (pods with LVM volumes wait for it).
@@ -62,9 +63,13 @@ public final class NodeAgent: Sendable {
             hostIP: HostFacts.primaryIPv4, backoffInitial: configuration.backoffInitialSeconds)
         events = EventRecorder(client: client, component: "kubelet", host: configuration.nodeName)
         proxyToken = try Self.loadOrCreateToken(configuration.root + "/proxy-token")
+        let storageEndpoint = NodeStorageEndpoint(
+            client: client, nodeName: configuration.nodeName,
+            localPath: NodeVolumeDrivers.localPath(nodeName: configuration.nodeName, root: configuration.root, configuration: configuration.storage))
+        self.storageEndpoint = storageEndpoint
         streamServer = try NodeStreamServer(address: configuration.logAddress ?? services.hostIP, port: configuration.logPort, token: proxyToken,
                                          paths: paths, exec: ContainerExecSession(runtime: runtime, paths: paths),
-                                         metrics: { metrics.render() }, logger: logger)
+                                         metrics: { metrics.render() }, storage: storageEndpoint, logger: logger)
     }
 
     /// The node's log-endpoint token, kept across restarts.
@@ -136,6 +141,7 @@ public final class NodeAgent: Sendable {
         do {
             let drivers = try await NodeVolumeDrivers.open(nodeName: configuration.nodeName, root: configuration.root, configuration: configuration.storage)
             lvm.withLock { $0 = drivers.lvm }
+            storageEndpoint.lvm = drivers.lvm
             return drivers
         } catch {
             logger.error("LVM is unusable on this node; only local-path volumes are provisioned here",

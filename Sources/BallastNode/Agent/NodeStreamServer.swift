@@ -2,6 +2,7 @@ import BallastMetrics
 import Foundation
 import Glibc
 import Logging
+import Synchronization
 
 /// The agent's endpoint for `kubectl logs` and `kubectl exec`, reached only through the API
 /// server's pods/log and pods/exec proxies: `GET /containerLogs/{namespace}/{pod}/{container}`
@@ -9,7 +10,9 @@ import Logging
 /// answered in HTTP/1.0 with the text as the body; `POST /exec/{namespace}/{pod}/{container}`
 /// with command (repeated), stdin and tty, answered with `200` and then `ExecStreamFrame`s
 /// both ways; `GET /metrics` with the agent's metrics in the Prometheus text format
-/// (reached through nodes/{name}/proxy/metrics). Requests must carry the node's proxy token (a bearer token the
+/// (reached through nodes/{name}/proxy/metrics); `GET /storage/inventory` and
+/// `DELETE /storage/lvm/VG/LV` or `/storage/local-path/NAME` (`NodeStorageEndpoint`, for
+/// `ballast storage orphans`). Requests must carry the node's proxy token (a bearer token the
 /// agent keeps in a kube-system Secret only cluster admins and the API server read).
 ///
 /// Blocking sockets on threads of their own: a log stream is a long, slow transfer, and the
@@ -21,11 +24,12 @@ final class NodeStreamServer: Sendable {
     private let reader: ContainerLogReader
     private let exec: ContainerExecSession
     private let metrics: @Sendable () -> String
+    private let storage: NodeStorageEndpoint?
     private let logger: Logger
 
     /// Listens on `address`:`port` (0 picks a free port).
     init(address: String, port: Int, token: String, paths: NodePaths, exec: ContainerExecSession, metrics: @escaping @Sendable () -> String,
-         logger: Logger) throws(RuntimeError) {
+         storage: NodeStorageEndpoint? = nil, logger: Logger) throws(RuntimeError) {
         let socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard socketDescriptor >= 0 else { throw RuntimeError("socket", String(cString: strerror(errno))) }
         var yes: Int32 = 1
@@ -52,6 +56,7 @@ final class NodeStreamServer: Sendable {
         self.reader = ContainerLogReader(paths: paths)
         self.exec = exec
         self.metrics = metrics
+        self.storage = storage
         self.logger = logger
     }
 
@@ -94,7 +99,7 @@ final class NodeStreamServer: Sendable {
         let text = String(decoding: request, as: UTF8.self)
         let lines = text.components(separatedBy: "\r\n")
         let parts = lines.first?.split(separator: " ") ?? []
-        guard parts.count >= 2, parts[0] == "GET" || parts[0] == "POST" else { return respond(connection, 405, "only GET and POST are served") }
+        guard parts.count >= 2, ["GET", "POST", "DELETE"].contains(parts[0]) else { return respond(connection, 405, "only GET, POST and DELETE are served") }
         let authorization = lines.dropFirst().first { $0.lowercased().hasPrefix("authorization:") }
         let presented = authorization.map { String($0.dropFirst("authorization:".count)).trimmingCharacters(in: .whitespaces) } ?? ""
         guard Self.constantTimeEqual(presented, "Bearer " + token) else { return respond(connection, 401, "Unauthorized") }
@@ -121,6 +126,9 @@ final class NodeStreamServer: Sendable {
             _ = Self.send(connection, Array("HTTP/1.0 200 OK\r\nContent-Type: \(PrometheusText.contentType)\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body)
             return
         }
+        if segments.first == "storage", let storage {
+            return serveStorage(storage, method: String(parts[0]), segments: segments, connection: connection)
+        }
         guard parts[0] == "GET", segments.count == 4, segments[0] == "containerLogs" else { return respond(connection, 404, "not found") }
         var options = ContainerLogReader.Options()
         options.previous = query["previous"] == "true"
@@ -141,6 +149,26 @@ final class NodeStreamServer: Sendable {
             follow(connection, file: located.file, from: offset, container: segments[3], podDirectory: located.podDirectory,
                    restartCount: located.restartCount, timestamps: options.timestamps)
         }
+    }
+
+    /// Runs the storage endpoint's async work to its end on this connection's own thread
+    /// (never a thread of the cooperative pool).
+    private func serveStorage(_ storage: NodeStorageEndpoint, method: String, segments: [String], connection: Int32) {
+        let done = DispatchSemaphore(value: 0)
+        let result = Mutex<NodeStorageEndpoint.Reply?>(nil)
+        Task {
+            let reply = await storage.serve(method: method, segments: segments)
+            result.withLock { $0 = reply }
+            done.signal()
+        }
+        done.wait()
+        let reply = result.withLock { $0 } ?? NodeStorageEndpoint.Reply(status: 500, body: "no answer")
+        if method == "DELETE" {
+            logger.notice("storage purge", metadata: ["path": "\(segments.joined(separator: "/"))", "status": "\(reply.status)"])
+        }
+        let body = Array(reply.body.utf8)
+        let type = reply.json ? "application/json" : "text/plain; charset=utf-8"
+        _ = Self.send(connection, Array("HTTP/1.0 \(reply.status) \(Self.reason(reply.status))\r\nContent-Type: \(type)\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body)
     }
 
     private func serveExec(_ request: ContainerExecSession.Request, connection: Int32) {
@@ -204,8 +232,12 @@ final class NodeStreamServer: Sendable {
     }
 
     private func respond(_ connection: Int32, _ code: Int, _ message: String) {
-        let reason = [400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed"][code] ?? "Error"
-        _ = Self.send(connection, Array("HTTP/1.0 \(code) \(reason)\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\(message)".utf8))
+        _ = Self.send(connection, Array("HTTP/1.0 \(code) \(Self.reason(code))\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\(message)".utf8))
+    }
+
+    private static func reason(_ code: Int) -> String {
+        [200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed", 409: "Conflict",
+         503: "Service Unavailable"][code] ?? "Error"
     }
 
     /// Writes all of `bytes`; false when the peer is gone.

@@ -5,10 +5,12 @@ import Foundation
 /// GET nodes/{name}/proxy/{path}: relays a GET of `path` to the node's agent with the
 /// node's proxy token and answers with what the agent said, as upstream's node proxy does
 /// for the kubelet (`kubectl get --raw /api/v1/nodes/NODE/proxy/metrics`). Only admins
-/// reach it (Authorizer).
+/// reach it (Authorizer). DELETE is relayed too, for the agent's storage paths only
+/// (`ballast storage orphans --purge`: DELETE /storage/lvm/VG/LV, /storage/local-path/NAME).
 struct NodeHTTPProxy: SubresourceHandler {
     func handle(_ request: APIRequest, path: RequestTarget.ResourcePath, server: ServerContext) async throws(APIError) -> APIResponse {
-        guard request.method == "GET" else { throw APIError.methodNotAllowed() }
+        let deletesStorage = request.method == "DELETE" && (path.proxyPath ?? "").hasPrefix("/storage/")
+        guard request.method == "GET" || deletesStorage else { throw APIError.methodNotAllowed() }
         let nodeName = path.name ?? ""
         guard server.object(Node.self, namespace: "", name: nodeName) != nil else { throw APIError.notFound(Node.resource, name: nodeName) }
         let endpoint = try NodeEndpoint.resolve(nodeName, server: server)
@@ -16,7 +18,7 @@ struct NodeHTTPProxy: SubresourceHandler {
         let (address, port) = (endpoint.address, endpoint.port)
         let (connection, code, first): (NodeConnection, Int, [UInt8])
         do {
-            (connection, code, first) = try await NodeConnection.open(host: address, port: port, path: nodePath, token: endpoint.token)
+            (connection, code, first) = try await NodeConnection.open(host: address, port: port, method: request.method, path: nodePath, token: endpoint.token)
         } catch {
             throw APIError(code: 503, reason: "ServiceUnavailable", message: "error trying to reach node \(nodeName): \(error)")
         }
@@ -34,7 +36,8 @@ struct NodeHTTPProxy: SubresourceHandler {
         if code == 401 {
             throw APIError(code: 502, reason: "BadGateway", message: "node \(nodeName) refused the proxy token: \(String(decoding: body, as: UTF8.self))")
         }
-        let contentType = path.proxyPath == "/metrics" ? PrometheusText.contentType : "text/plain; charset=utf-8"
+        let contentType = path.proxyPath == "/metrics" ? PrometheusText.contentType
+            : path.proxyPath == "/storage/inventory" && code == 200 ? "application/json" : "text/plain; charset=utf-8"
         return APIResponse(status: code, contentType: contentType, body: .bytes(body))
     }
 
