@@ -260,7 +260,7 @@ struct WorkloadTests {
             let keeper = try #require(try await client.list(Pod.self, namespace: "default").items.first {
                 $0.name.hasPrefix("keeper-") && $0.spec?.nodeName == stopped.name
             })
-            try await kubectl.callOK("exec", keeper.name, "--", "sh", "-c", "echo written-before > /data/marker")
+            let keeperMarker = try await Self.marker(kubectl, keeper.name)
             let claim = try await client.get(PersistentVolumeClaim.self, namespace: "default", name: "data-" + keeper.name)
 
             // A replica on NFS, placed on the same node by cordoning the others for a moment.
@@ -270,7 +270,7 @@ struct WorkloadTests {
             let roamer = try await cluster.waitForPod("roamer-0") { Self.isRunning($0) }
             try await Self.succeeds(kubectl, ["uncordon"] + others)
             #expect(roamer.spec?.nodeName == stopped.name)
-            try await kubectl.callOK("exec", "roamer-0", "--", "sh", "-c", "echo roams > /data/marker")
+            let roamerMarker = try await Self.marker(kubectl, "roamer-0")
             let volumeCount = try await client.list(PersistentVolume.self).items.count
 
             cluster.stopAgent(stopped)
@@ -284,7 +284,7 @@ struct WorkloadTests {
             }, "the Deployment's pods run on the other nodes")
             let moved = try await cluster.waitForPod("roamer-0") { $0.uid != roamer.uid && Self.isRunning($0) }
             #expect(moved.spec?.nodeName != stopped.name)
-            #expect(try await kubectl.callOK("exec", "roamer-0", "--", "cat", "/data/marker") == "roams\n", "the NFS replica found its data elsewhere")
+            #expect(try await Self.marker(kubectl, "roamer-0") == roamerMarker, "the NFS replica found its data elsewhere")
 
             // The keeper replica is recreated but stays Pending: its volume is on the stopped
             // node, and it never gets a new, empty one.
@@ -305,7 +305,7 @@ struct WorkloadTests {
             try cluster.startAgent(stopped)
             let back = try await cluster.waitForPod(keeper.name) { Self.isRunning($0) }
             #expect(back.spec?.nodeName == stopped.name)
-            #expect(try await kubectl.callOK("exec", keeper.name, "--", "cat", "/data/marker") == "written-before\n")
+            #expect(try await Self.marker(kubectl, keeper.name) == keeperMarker, "the local replica found its data again")
         } }
     }
 
@@ -325,7 +325,7 @@ struct WorkloadTests {
             spec:
               terminationGracePeriodSeconds: 1
               containers:
-              - {name: main, image: busybox, command: ["sh", "-c", "sleep 3600"], volumeMounts: [{name: data, mountPath: /data}]}
+              - {name: main, image: busybox, command: ["sh", "-c", \(Self.keepsMarker)], volumeMounts: [{name: data, mountPath: /data}]}
           volumeClaimTemplates:
           - metadata: {name: data}
             spec:
@@ -333,6 +333,22 @@ struct WorkloadTests {
               storageClassName: nfs
               resources: {requests: {storage: 1Gi}}
         """
+    }
+
+    /// A container command that writes a random marker to its volume the first time, prints
+    /// the marker at every start, and waits. The log tells whether a pod found its old data
+    /// (no `kubectl exec`: in the fresh-machine chroot, exec runs in the host's root).
+    static let keepsMarker = #""[ -f /data/marker ] || cat /proc/sys/kernel/random/uuid > /data/marker; cat /data/marker; exec sleep 3600""#
+
+    /// The marker a pod of `keepsMarker` printed.
+    static func marker(_ kubectl: Kubectl, _ pod: String) async throws -> String {
+        var marker = ""
+        let printed = await InProcessServer.eventually(timeout: 30) {
+            marker = ((try? await kubectl.callOK("logs", pod)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            return marker.count == 36
+        }
+        try #require(printed, "\(pod) printed its marker: \(marker)")
+        return marker
     }
 
     /// A StatefulSet of three busybox replicas, each with a 1 GiB local-lvm claim.
@@ -352,7 +368,7 @@ struct WorkloadTests {
               containers:
               - name: main
                 image: busybox
-                command: ["sh", "-c", "sleep 3600"]
+                command: ["sh", "-c", \(keepsMarker)]
                 volumeMounts: [{name: data, mountPath: /data}]
           volumeClaimTemplates:
           - metadata: {name: data}

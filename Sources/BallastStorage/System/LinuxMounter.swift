@@ -88,13 +88,26 @@ public struct LinuxMounter: Mounter {
         // UMOUNT_NOFOLLOW (8): the path was resolved above, a symlink swapped in since must
         // not redirect the unmount.
         let flags: Int32 = 8 | (lazy ? 2 : 0)
-        do {
-            try systemCall("umount", path: target) { umount2(mountPoint, flags) }
-        } catch where error.errno == EINVAL {
-            // Unmounted by someone else between the check and the call.
-            if try topMount(at: mountPoint) != nil { throw error }
+        // EBUSY may be brief: a child process started elsewhere in this process at the
+        // moment a file on the volume was open holds it until the child execs or exits.
+        var attempts = 0
+        while true {
+            do {
+                try systemCall("umount", path: target) { umount2(mountPoint, flags) }
+                return
+            } catch where error.errno == EINVAL {
+                // Unmounted by someone else between the check and the call.
+                if try topMount(at: mountPoint) != nil { throw error }
+                return
+            } catch where error.errno == EBUSY && attempts < Self.busyRetries {
+                attempts += 1
+                usleep(50_000)
+            }
         }
     }
+
+    /// How many times a busy unmount is tried again, 50 ms apart.
+    static let busyRetries = 40
 
     /// Parses `mountInfoPath`.
     public func mounts() throws(SystemCallError) -> [MountEntry] {
