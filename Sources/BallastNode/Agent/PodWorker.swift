@@ -15,6 +15,8 @@ actor PodWorker {
     private(set) var pod: Pod
     private var inputs = PodVolumeInputs()
     private var records: [String: ContainerRecord] = [:]
+    /// Instances the runtime saw end before conmon's exit file was there, and since when.
+    private var endedWithoutExitFile: [String: Date] = [:]
     private var mounted: [String: MountedVolume]?
     private var sandboxReady = false
     /// A problem with the pod as a whole (a volume that cannot be mounted).
@@ -158,6 +160,21 @@ actor PodWorker {
         return true
     }
 
+    /// Whether instance `id`, without an exit file, is gone for good: unknown to the runtime,
+    /// or ended for longer than conmon takes to write the file (conmon died with it).
+    private func isLost(_ id: String) async -> Bool {
+        switch await services.runner.presence(id) {
+        case .lost:
+            return true
+        case .ended:
+            let since = endedWithoutExitFile[id] ?? Date()
+            endedWithoutExitFile[id] = since
+            return Date().timeIntervalSince(since) > 10
+        case .alive, .unknown:
+            return false
+        }
+    }
+
     /// Reads conmon's exit files for instances that were running, and notices instances
     /// that vanished (a reboot lost them).
     private func collectExits() async {
@@ -169,7 +186,7 @@ actor PodWorker {
                 let message = try? await services.runner.remove(id, bundle: bundle)
                 updated.exit = .init(code: status.code, reason: status.code == 0 ? "Completed" : "Error", message: message ?? nil,
                                      startedAt: record.startedAt, finishedAt: status.finishedAt, containerID: id)
-            } else if !(await services.runner.isAlive(id)) {
+            } else if await isLost(id) {
                 _ = try? await services.runner.remove(id, bundle: bundle)
                 updated.exit = .init(code: 137, reason: "ContainerStatusUnknown",
                                      message: "The container could not be located when the pod was terminated",
@@ -179,6 +196,7 @@ actor PodWorker {
             }
             logger.info("container exited", metadata: ["pod": "\(namespace)/\(self.name)", "container": "\(name)",
                                                        "code": "\(updated.exit?.code ?? -1)"])
+            endedWithoutExitFile[id] = nil
             save(updated)
         }
     }

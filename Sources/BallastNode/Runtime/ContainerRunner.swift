@@ -73,6 +73,26 @@ struct ContainerRunner: Sendable {
 
     /// Whether the instance's process still exists (its conmon may have been lost with a
     /// reboot): false if the runtime does not know it or says it stopped.
+    /// What the runtime knows of an instance whose exit file is not there (yet).
+    enum Presence {
+        case alive
+        /// Ended: conmon writes its exit file a moment after the runtime sees the process end.
+        case ended
+        /// The runtime has no record of it (a reboot lost it).
+        case lost
+        /// Its state could not be read this time.
+        case unknown
+    }
+
+    func presence(_ id: String) async -> Presence {
+        do {
+            guard let state = try await runtime.state(id) else { return .lost }
+            return ["running", "created", "paused"].contains(state.status) ? .alive : .ended
+        } catch {
+            return .unknown
+        }
+    }
+
     func isAlive(_ id: String) async -> Bool {
         guard let state = try? await runtime.state(id) else { return false }
         return state.status == "running" || state.status == "created" || state.status == "paused"
